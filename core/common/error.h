@@ -1,0 +1,68 @@
+#pragma once
+
+#include <QMetaType>
+#include <QString>
+
+namespace EasyCrm {
+
+// One code per failure the program must tell apart; the message is for the person.
+enum class ErrorCode {
+    None,
+    // The authorization step in the browser.
+    Cancelled,
+    BrowserTimedOut,
+    AccessDenied,
+    AuthorizationError,
+    StateMismatch,
+    IssuerMismatch,
+    PortInUse,
+    ListenFailed,
+    BrowserOpenFailed,
+    // Token and profile endpoints.
+    NetworkError,
+    Timeout,
+    HttpError,
+    ErrorResponse,
+    MalformedResponse,
+    MissingAccessToken,
+    ProfileMissingId,
+    // The connection itself.
+    ProviderNotConfigured,
+    ProviderUnknown,
+    AlreadyConnected,
+    IdentityMismatch,
+    Busy,
+    // Storage.
+    DatabaseOpenFailed,
+    DatabaseError,
+    MigrationFailed,
+    SchemaMismatch,
+    ConcurrencyConflict,
+    NotFound,
+    Expired,
+    AlreadyUsed,
+    // Token protection.
+    CryptoFailure,
+    NoDefaultKey,
+    KeyNotFound,
+    KeyRevoked,
+    PayloadInvalid,
+    MacMismatch,
+};
+
+// `message` is translated and shown to the person; `detail` is for diagnostics. Neither
+// ever carries a token, code, verifier, state or secret.
+struct Error
+{
+    ErrorCode code = ErrorCode::None;
+    QString message;
+    QString detail;
+
+    [[nodiscard]] bool isError() const { return code != ErrorCode::None; }
+};
+
+[[nodiscard]] QString errorCodeName(ErrorCode code);
+
+} // namespace EasyCrm
+
+Q_DECLARE_METATYPE(EasyCrm::Error)
