@@ -57,6 +57,10 @@ struct Error
     ErrorCode code = ErrorCode::None;
     QString message;
     QString detail;
+    // What the provider answered, where it answered: the OAuth `error` code (RFC 6749 §5.2)
+    // and the HTTP status. Used to tell permanent from transient failures.
+    QString providerError;
+    int httpStatus = 0;
 
     [[nodiscard]] bool isError() const { return code != ErrorCode::None; }
 };

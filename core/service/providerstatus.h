@@ -1,0 +1,33 @@
+#pragma once
+
+#include <QDateTime>
+#include <QList>
+#include <QMetaType>
+#include <QString>
+#include <QUuid>
+
+namespace EasyCrm {
+
+// The state a provider shows on Settings — Social Integration.
+enum class ConnectionState { NotConnected, Connected, RequiresReauth };
+
+// What the Social Integration page needs of one provider for the signed-in user.
+struct ProviderStatus
+{
+    QString providerKey;
+    QString providerName;
+    bool configured = false; // an admin enabled it and gave it a client id
+    ConnectionState state = ConnectionState::NotConnected;
+    QUuid connectionId;
+    QString externalHandle;
+    QString externalDisplayName;
+    QDateTime lastSyncUtc;
+    QString statusReason;
+};
+
+// Where a connect attempt is; Idle when none runs.
+enum class FlowPhase { Idle, Preparing, WaitingForBrowser, Exchanging, Verifying, Saving };
+
+} // namespace EasyCrm
+
+Q_DECLARE_METATYPE(EasyCrm::ProviderStatus)
