@@ -14,7 +14,7 @@ constexpr const char *kNames[] = {
     "AlreadyConnected", "IdentityMismatch", "Busy", "DatabaseOpenFailed", "DatabaseError",
     "MigrationFailed", "SchemaMismatch", "ConcurrencyConflict", "NotFound", "Expired",
     "AlreadyUsed", "CryptoFailure", "NoDefaultKey", "KeyNotFound", "KeyRevoked",
-    "PayloadInvalid", "MacMismatch",
+    "PayloadInvalid", "MacMismatch", "KeyRingInvalid",
 };
 } // namespace
 

@@ -48,6 +48,9 @@ enum class ErrorCode {
     KeyRevoked,
     PayloadInvalid,
     MacMismatch,
+    // The key ring's XML is malformed, or a key is stored in a form this client cannot use
+    // (encrypted at rest, another algorithm).
+    KeyRingInvalid,
 };
 
 // `message` is translated and shown to the person; `detail` is for diagnostics. Neither
