@@ -1,0 +1,42 @@
+#pragma once
+
+#include <QMainWindow>
+
+class QLabel;
+class QListWidget;
+class QStackedWidget;
+
+namespace EasyCrm::Ui {
+
+// The product's window: Settings navigation on the left (Social Integration now; Brand
+// Accounts and Providers join through addPage()), the selected page on the right, and a
+// status bar line for the database and the signed-in user.
+class MainWindow final : public QMainWindow
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(MainWindow)
+
+public:
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // Appends `page` under `title` to the navigation and takes ownership; returns its index.
+    int addPage(const QString &title, QWidget *page);
+    int pageCount() const;
+    QWidget *currentPage() const;
+    QString statusText() const;
+
+public slots:
+    void setStatusText(const QString &text);
+    void showPage(QWidget *page);
+    void showPageAt(int index);
+
+private:
+    QWidget *buildNavigation();
+
+    QListWidget *m_navigation = nullptr;
+    QStackedWidget *m_pages = nullptr;
+    QLabel *m_statusText = nullptr;
+};
+
+} // namespace EasyCrm::Ui

@@ -1,0 +1,164 @@
+#include "ui/providerrow.h"
+
+#include "ui/theme.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace EasyCrm::Ui {
+
+using Models::ProviderListModel;
+
+namespace {
+
+constexpr int kBadgeSize = 40;
+constexpr int kDotSize = 8;
+
+QString stateName(ConnectionState state)
+{
+    switch (state) {
+    case ConnectionState::NotConnected:
+        return QStringLiteral("notConnected");
+    case ConnectionState::Connected:
+        return QStringLiteral("connected");
+    case ConnectionState::RequiresReauth:
+        return QStringLiteral("requiresReauth");
+    }
+    return {};
+}
+
+QString actionName(ProviderRow::Action action)
+{
+    switch (action) {
+    case ProviderRow::Action::Connect:
+        return QStringLiteral("connect");
+    case ProviderRow::Action::Disconnect:
+        return QStringLiteral("disconnect");
+    case ProviderRow::Action::Reconnect:
+        return QStringLiteral("reconnect");
+    }
+    return {};
+}
+
+QLabel *plainLabel(const QString &role, QWidget *parent)
+{
+    auto *label = new QLabel(parent);
+    // Names, handles and reasons come from configuration and servers: never rich text.
+    label->setTextFormat(Qt::PlainText);
+    label->setProperty("role", role);
+    return label;
+}
+
+} // namespace
+
+ProviderRow::ProviderRow(const QString &providerKey, QWidget *parent)
+    : QFrame(parent)
+    , m_providerKey(providerKey)
+    , m_badge(plainLabel(QStringLiteral("badge"), this))
+    , m_name(plainLabel(QStringLiteral("providerName"), this))
+    , m_stateDot(plainLabel(QStringLiteral("stateDot"), this))
+    , m_state(plainLabel(QStringLiteral("stateText"), this))
+    , m_reason(plainLabel(QStringLiteral("reason"), this))
+    , m_buttonHolder(new QWidget(this))
+    , m_button(new QPushButton(m_buttonHolder))
+{
+    setObjectName(QStringLiteral("providerRow_") + providerKey);
+    setProperty("card", true);
+    m_name->setObjectName(QStringLiteral("nameLabel_") + providerKey);
+    m_state->setObjectName(QStringLiteral("stateLabel_") + providerKey);
+    m_reason->setObjectName(QStringLiteral("reasonLabel_") + providerKey);
+    m_reason->setWordWrap(true);
+    m_buttonHolder->setObjectName(QStringLiteral("actionHolder_") + providerKey);
+    m_button->setObjectName(QStringLiteral("connectButton_") + providerKey);
+    m_button->setCursor(Qt::PointingHandCursor);
+
+    m_badge->setFixedSize(kBadgeSize, kBadgeSize);
+    m_badge->setAlignment(Qt::AlignCenter);
+    m_badge->setStyleSheet(QStringLiteral("background: %1; color: #ffffff; border-radius: %2px;"
+                                          " font-weight: 700;")
+                               .arg(Theme::badgeColour(providerKey).name())
+                               .arg(kBadgeSize / 2));
+    m_stateDot->setFixedSize(kDotSize, kDotSize);
+    QFont nameFont = m_name->font();
+    nameFont.setPointSizeF(nameFont.pointSizeF() * 1.1);
+    nameFont.setWeight(QFont::DemiBold);
+    m_name->setFont(nameFont);
+    QFont badgeFont = nameFont;
+    badgeFont.setPointSizeF(nameFont.pointSizeF() * 1.2);
+    m_badge->setFont(badgeFont);
+
+    auto *stateLine = new QHBoxLayout;
+    stateLine->setSpacing(7);
+    stateLine->addWidget(m_stateDot, 0, Qt::AlignVCenter);
+    stateLine->addWidget(m_state, 1);
+    auto *texts = new QVBoxLayout;
+    texts->setSpacing(3);
+    texts->addWidget(m_name);
+    texts->addLayout(stateLine);
+    texts->addWidget(m_reason);
+    auto *holderLayout = new QHBoxLayout(m_buttonHolder);
+    holderLayout->setContentsMargins(0, 0, 0, 0);
+    holderLayout->addWidget(m_button);
+
+    auto *layout = new QHBoxLayout(this);
+    layout->setContentsMargins(16, 12, 16, 12);
+    layout->setSpacing(14);
+    layout->addWidget(m_badge, 0, Qt::AlignVCenter);
+    layout->addLayout(texts, 1);
+    layout->addWidget(m_buttonHolder, 0, Qt::AlignVCenter);
+
+    connect(m_button, &QPushButton::clicked, this,
+            [this] { emit actionTriggered(m_providerKey, m_action); });
+}
+
+QString ProviderRow::providerName() const
+{
+    return m_name->text();
+}
+
+void ProviderRow::showData(const QModelIndex &index)
+{
+    const QString name = index.data(ProviderListModel::ProviderNameRole).toString();
+    m_name->setText(name);
+    m_badge->setText(name.left(1).toUpper());
+
+    const auto state = index.data(ProviderListModel::StateRole).value<ConnectionState>();
+    Theme::setStyleProperty(m_state, "state", stateName(state));
+    Theme::setStyleProperty(m_stateDot, "state", stateName(state));
+    m_state->setText(index.data(ProviderListModel::StateTextRole).toString());
+    const QString reason = index.data(ProviderListModel::StatusReasonRole).toString();
+    m_reason->setText(reason);
+    m_reason->setVisible(!reason.isEmpty() && state != ConnectionState::Connected);
+
+    m_action = index.data(ProviderListModel::ActionRole).value<Action>();
+    const QString actionText = index.data(ProviderListModel::ActionTextRole).toString();
+    m_button->setText(actionText);
+    //: Accessible name of a provider's button: %1 is the action ("Connect"), %2 the provider.
+    m_button->setAccessibleName(tr("%1 %2").arg(actionText, name));
+    Theme::setStyleProperty(m_button, "action", actionName(m_action));
+    m_actionAllowed = index.data(ProviderListModel::ActionEnabledRole).toBool();
+    m_notAllowedReason = m_actionAllowed ? QString() : index.data(Qt::ToolTipRole).toString();
+    applyButtonState();
+}
+
+void ProviderRow::setFlowRunning(bool running)
+{
+    m_flowRunning = running;
+    applyButtonState();
+}
+
+void ProviderRow::applyButtonState()
+{
+    m_button->setEnabled(m_actionAllowed && !m_flowRunning);
+    QString tip = m_notAllowedReason;
+    if (tip.isEmpty() && m_flowRunning)
+        tip = tr("Finish or cancel the connection in progress first.");
+    m_button->setToolTip(tip);
+    // The holder carries the same tip because a disabled button ignores the hover that
+    // would show its own.
+    m_buttonHolder->setToolTip(tip);
+}
+
+} // namespace EasyCrm::Ui

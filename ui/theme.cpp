@@ -1,0 +1,149 @@
+#include "ui/theme.h"
+
+#include <QApplication>
+#include <QPalette>
+#include <QStyle>
+#include <QStyleFactory>
+#include <QWidget>
+
+#include <array>
+
+namespace EasyCrm::Ui::Theme {
+
+namespace {
+
+// Cards on a soft grey ground; blue for actions; green, grey and amber for the three states.
+const char kPageSheet[] = R"(
+QWidget#socialIntegrationPage { background: #f7f8fa; }
+QLabel#pageTitle { color: #101828; }
+QLabel#pageDescription, QLabel#emptyLabel { color: #475467; }
+QScrollArea#providerScroll, QWidget#providerList { background: transparent; border: none; }
+
+QFrame[card="true"] {
+    background: #ffffff; border: 1px solid #e4e7ec; border-radius: 8px;
+}
+QLabel[role="providerName"] { color: #101828; }
+QLabel[role="reason"] { color: #667085; }
+QLabel[role="stateText"] { color: #475467; }
+QLabel[role="stateText"][state="connected"] { color: #067647; }
+QLabel[role="stateText"][state="requiresReauth"] { color: #b54708; }
+QLabel[role="stateDot"] { background: #98a2b3; border-radius: 4px; }
+QLabel[role="stateDot"][state="connected"] { background: #17b26a; }
+QLabel[role="stateDot"][state="requiresReauth"] { background: #f79009; }
+
+QPushButton[action] {
+    border-radius: 6px; padding: 6px 14px; min-width: 86px; font-weight: 600;
+}
+QPushButton[action="connect"], QPushButton[action="reconnect"] {
+    background: #2563eb; color: #ffffff; border: 1px solid #2563eb;
+}
+QPushButton[action="connect"]:hover, QPushButton[action="reconnect"]:hover {
+    background: #1d4ed8; border-color: #1d4ed8;
+}
+QPushButton[action="connect"]:pressed, QPushButton[action="reconnect"]:pressed {
+    background: #1e40af;
+}
+QPushButton[action="disconnect"], QPushButton[action="secondary"] {
+    background: #ffffff; color: #344054; border: 1px solid #d0d5dd;
+}
+QPushButton[action="disconnect"]:hover, QPushButton[action="secondary"]:hover {
+    background: #f9fafb; border-color: #98a2b3;
+}
+QPushButton[action]:focus { border: 2px solid #84adff; }
+QPushButton[action]:disabled {
+    background: #f2f4f7; color: #98a2b3; border: 1px solid #e4e7ec;
+}
+
+QFrame#waitingPanel {
+    background: #eff4ff; border: 1px solid #c7d7fe; border-radius: 8px;
+}
+QLabel#waitingTitle { color: #1d2939; }
+QLabel#waitingDetail { color: #475467; }
+QProgressBar#waitingProgress {
+    background: #dbe6fe; border: none; border-radius: 3px; max-height: 6px; min-height: 6px;
+}
+QProgressBar#waitingProgress::chunk { background: #2563eb; border-radius: 3px; }
+
+QFrame#messageStrip { border: 1px solid #d0d5dd; border-radius: 8px; }
+QFrame#messageStrip[kind="success"] { background: #ecfdf3; border-color: #abefc6; }
+QFrame#messageStrip[kind="error"] { background: #fef3f2; border-color: #fecdca; }
+QFrame#messageStrip[kind="info"] { background: #eff8ff; border-color: #b2ddff; }
+QFrame#messageStrip[kind="success"] QLabel { color: #067647; }
+QFrame#messageStrip[kind="error"] QLabel { color: #b42318; }
+QFrame#messageStrip[kind="info"] QLabel { color: #175cd3; }
+QFrame#messageStrip QLabel#messageIcon {
+    color: #ffffff; border-radius: 10px; font-weight: 700;
+}
+QFrame#messageStrip[kind="success"] QLabel#messageIcon { background: #17b26a; }
+QFrame#messageStrip[kind="error"] QLabel#messageIcon { background: #f04438; }
+QFrame#messageStrip[kind="info"] QLabel#messageIcon { background: #2e90fa; }
+QToolButton#dismissMessageButton {
+    border: none; border-radius: 4px; color: #475467; padding: 2px 6px;
+}
+QToolButton#dismissMessageButton:hover { background: rgba(16, 24, 40, 0.08); }
+)";
+
+const char kWindowSheet[] = R"(
+QFrame#navigationPanel { background: #f2f4f7; border: none; border-right: 1px solid #e4e7ec; }
+QLabel#productName { color: #101828; }
+QLabel#productSubtitle { color: #667085; }
+QLabel#navigationHeader { color: #667085; }
+QListWidget#navigationList { background: transparent; border: none; outline: 0; }
+QListWidget#navigationList::item {
+    color: #344054; padding: 7px 10px; border-radius: 6px; margin: 1px 0px;
+}
+QListWidget#navigationList::item:hover:!selected { background: #eaecf0; }
+QListWidget#navigationList::item:selected { background: #dbe6fe; color: #1d3a8a; }
+QStatusBar { background: #ffffff; border-top: 1px solid #e4e7ec; }
+QStatusBar QLabel#statusText { color: #475467; padding: 2px 8px; }
+)";
+
+} // namespace
+
+void applyAppearance(QApplication &app)
+{
+    app.setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+    QPalette palette = app.style()->standardPalette();
+    palette.setColor(QPalette::Window, QColor(0xf7, 0xf8, 0xfa));
+    palette.setColor(QPalette::WindowText, QColor(0x10, 0x18, 0x28));
+    palette.setColor(QPalette::Base, Qt::white);
+    palette.setColor(QPalette::Text, QColor(0x10, 0x18, 0x28));
+    palette.setColor(QPalette::Highlight, QColor(0x25, 0x63, 0xeb));
+    palette.setColor(QPalette::ToolTipBase, QColor(0x1d, 0x29, 0x39));
+    palette.setColor(QPalette::ToolTipText, Qt::white);
+    app.setPalette(palette);
+}
+
+QString pageStyleSheet()
+{
+    return QString::fromUtf8(kPageSheet);
+}
+
+QString windowStyleSheet()
+{
+    return QString::fromUtf8(kWindowSheet);
+}
+
+QColor badgeColour(const QString &providerKey)
+{
+    static constexpr std::array<QRgb, 8> kColours = {0x3b5bdb, 0x0b7285, 0x5f3dc4, 0x2b8a3e,
+                                                     0xc2255c, 0xe67700, 0x495057, 0x1971c2};
+    // A plain sum, not qHash: qHash is seeded per process and the badge must not change.
+    uint sum = 0;
+    for (const QChar c : providerKey)
+        sum += c.unicode();
+    return QColor::fromRgb(kColours.at(sum % kColours.size()));
+}
+
+void setStyleProperty(QWidget *widget, const char *name, const QString &value)
+{
+    if (widget->property(name).toString() == value)
+        return;
+    widget->setProperty(name, value);
+    // Style sheets read dynamic properties at polish time only.
+    widget->style()->unpolish(widget);
+    widget->style()->polish(widget);
+    widget->update();
+}
+
+} // namespace EasyCrm::Ui::Theme
