@@ -123,20 +123,34 @@ void ProviderRow::showData(const QModelIndex &index)
     const QString name = index.data(ProviderListModel::ProviderNameRole).toString();
     m_name->setText(name);
     m_badge->setText(name.left(1).toUpper());
+    showState(index);
+    showAction(index, name);
 
+    // A degraded connection says why; a provider nobody may use says so without a hover.
+    QString note = index.data(ProviderListModel::StatusReasonRole).toString();
+    if (m_state->property("state").toString() == u"connected")
+        note.clear();
+    if (note.isEmpty())
+        note = m_notAllowedReason;
+    m_reason->setText(note);
+    m_reason->setVisible(!note.isEmpty());
+}
+
+void ProviderRow::showState(const QModelIndex &index)
+{
     const auto state = index.data(ProviderListModel::StateRole).value<ConnectionState>();
     Theme::setStyleProperty(m_state, "state", stateName(state));
     Theme::setStyleProperty(m_stateDot, "state", stateName(state));
     m_state->setText(index.data(ProviderListModel::StateTextRole).toString());
-    const QString reason = index.data(ProviderListModel::StatusReasonRole).toString();
-    m_reason->setText(reason);
-    m_reason->setVisible(!reason.isEmpty() && state != ConnectionState::Connected);
+}
 
+void ProviderRow::showAction(const QModelIndex &index, const QString &providerName)
+{
     m_action = index.data(ProviderListModel::ActionRole).value<Action>();
     const QString actionText = index.data(ProviderListModel::ActionTextRole).toString();
     m_button->setText(actionText);
     //: Accessible name of a provider's button: %1 is the action ("Connect"), %2 the provider.
-    m_button->setAccessibleName(tr("%1 %2").arg(actionText, name));
+    m_button->setAccessibleName(tr("%1 %2").arg(actionText, providerName));
     Theme::setStyleProperty(m_button, "action", actionName(m_action));
     m_actionAllowed = index.data(ProviderListModel::ActionEnabledRole).toBool();
     m_notAllowedReason = m_actionAllowed ? QString() : index.data(Qt::ToolTipRole).toString();

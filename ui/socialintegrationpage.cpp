@@ -103,23 +103,24 @@ QWidget *SocialIntegrationPage::buildProviderList()
     m_rowsLayout->addWidget(m_emptyLabel);
     m_rowsLayout->addStretch(1);
 
-    auto *scroll = new QScrollArea(this);
-    scroll->setObjectName(QStringLiteral("providerScroll"));
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    scroll->setWidget(list);
-    scroll->viewport()->setAutoFillBackground(false);
-    return scroll;
+    m_scroll = new QScrollArea(this);
+    m_scroll->setObjectName(QStringLiteral("providerScroll"));
+    m_scroll->setWidgetResizable(true);
+    m_scroll->setFrameShape(QFrame::NoFrame);
+    m_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_scroll->setWidget(list);
+    m_scroll->viewport()->setAutoFillBackground(false);
+    return m_scroll;
 }
 
 void SocialIntegrationPage::rebuildRows()
 {
     m_rowsLayout->removeWidget(m_waitingPanel);
-    // Later, not now: a row may be the sender of the click that led to this rebuild.
+    // Deleted later, not now: a row may be the sender of the click that led to this rebuild.
+    // Unparented at once so it is no longer part of the page.
     for (ProviderRow *row : std::as_const(m_rows)) {
         m_rowsLayout->removeWidget(row);
-        row->hide();
+        row->setParent(nullptr);
         row->deleteLater();
     }
     m_rows.clear();
@@ -219,6 +220,14 @@ void SocialIntegrationPage::placeWaitingPanel()
     }
     m_rowsLayout->insertWidget(static_cast<int>(at), m_waitingPanel);
     m_waitingPanel->show();
+    // Once the layout has placed it (a posted event, hence queued): keep it in view.
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            if (m_waitingPanel->isVisible())
+                m_scroll->ensureWidgetVisible(m_waitingPanel, 0, 16);
+        },
+        Qt::QueuedConnection);
 }
 
 void SocialIntegrationPage::setFlowRunning(bool running)

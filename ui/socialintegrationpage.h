@@ -9,6 +9,7 @@
 #include <QWidget>
 
 class QLabel;
+class QScrollArea;
 class QVBoxLayout;
 
 namespace EasyCrm::Ui {
@@ -66,6 +67,7 @@ private:
 
     QPointer<Models::ProviderListModel> m_model;
     QList<ProviderRow *> m_rows;
+    QScrollArea *m_scroll = nullptr;
     QVBoxLayout *m_rowsLayout = nullptr;
     QLabel *m_emptyLabel = nullptr;
     MessageStrip *m_messageStrip = nullptr;

@@ -18,6 +18,11 @@ QWidget#socialIntegrationPage { background: #f7f8fa; }
 QLabel#pageTitle { color: #101828; }
 QLabel#pageDescription, QLabel#emptyLabel { color: #475467; }
 QScrollArea#providerScroll, QWidget#providerList { background: transparent; border: none; }
+QScrollBar:vertical { background: transparent; width: 12px; margin: 0px 0px 0px 4px; }
+QScrollBar::handle:vertical { background: #d0d5dd; border-radius: 4px; min-height: 32px; }
+QScrollBar::handle:vertical:hover { background: #98a2b3; }
+QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical { height: 0px; }
+QScrollBar::add-page:vertical, QScrollBar::sub-page:vertical { background: transparent; }
 
 QFrame[card="true"] {
     background: #ffffff; border: 1px solid #e4e7ec; border-radius: 8px;
@@ -55,7 +60,7 @@ QPushButton[action]:disabled {
 }
 
 QFrame#waitingPanel {
-    background: #eff4ff; border: 1px solid #c7d7fe; border-radius: 8px;
+    background: #eff4ff; border: 1px solid #a4bcfd; border-radius: 8px;
 }
 QLabel#waitingTitle { color: #1d2939; }
 QLabel#waitingDetail { color: #475467; }
@@ -127,7 +132,7 @@ QString windowStyleSheet()
 QColor badgeColour(const QString &providerKey)
 {
     static constexpr std::array<QRgb, 8> kColours = {0x3b5bdb, 0x0b7285, 0x5f3dc4, 0x2b8a3e,
-                                                     0xc2255c, 0xe67700, 0x495057, 0x1971c2};
+                                                     0xc2255c, 0xe67700, 0x862e9c, 0x1971c2};
     // A plain sum, not qHash: qHash is seeded per process and the badge must not change.
     uint sum = 0;
     for (const QChar c : providerKey)
@@ -140,10 +145,15 @@ void setStyleProperty(QWidget *widget, const char *name, const QString &value)
     if (widget->property(name).toString() == value)
         return;
     widget->setProperty(name, value);
-    // Style sheets read dynamic properties at polish time only.
-    widget->style()->unpolish(widget);
-    widget->style()->polish(widget);
-    widget->update();
+    // Style sheets read dynamic properties at polish time only, and descendant selectors
+    // ("#messageStrip[kind=error] QLabel") need the children polished again too.
+    QList<QWidget *> affected = widget->findChildren<QWidget *>();
+    affected.prepend(widget);
+    for (QWidget *w : std::as_const(affected)) {
+        w->style()->unpolish(w);
+        w->style()->polish(w);
+        w->update();
+    }
 }
 
 } // namespace EasyCrm::Ui::Theme

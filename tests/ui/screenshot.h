@@ -1,0 +1,16 @@
+#pragma once
+
+#include <QString>
+
+class QWidget;
+
+namespace EasyCrm::Testing {
+
+// Renders `widget` to `<directory>/<name>.png` and returns the file's path, or an empty
+// string when it could not be written. A hidden widget is shown (offscreen in tests) for the
+// shot and hidden again. `directory` defaults to $EASYCRM_SCREENSHOT_DIR, else the running
+// test's own build directory.
+[[nodiscard]] QString saveScreenshot(QWidget &widget, const QString &name,
+                                     const QString &directory = {});
+
+} // namespace EasyCrm::Testing
