@@ -1,0 +1,112 @@
+// The test-control API under /__sandbox/ (JSON, loopback peers only).
+//
+//   POST /__sandbox/next-interaction {"login","decision":"approve"|"deny"}
+//   POST /__sandbox/revoke-grants    {"login"}
+//   GET  /__sandbox/config
+//   POST /__sandbox/config           {"accessTokenTtl"?, "refreshTokenTtl"?}
+//   GET  /__sandbox/stats
+//   POST /__sandbox/reset-stats
+import { accountByLogin } from './accounts.mjs';
+import { HttpError, isLoopbackPeer, readJson, sendJson } from './http.mjs';
+import { log } from './log.mjs';
+
+const MAX_TTL_SECONDS = 366 * 24 * 3600;
+const TOKEN_MODELS = ['AccessToken', 'AuthorizationCode', 'RefreshToken'];
+
+// One queued decision for the next interaction; a second POST replaces it, so a decision
+// left over by an authorization that failed early can be overwritten deliberately.
+export class InteractionScript {
+  constructor() {
+    this.pending = undefined;
+  }
+
+  queue(login, decision) {
+    this.pending = { login, decision };
+  }
+
+  take() {
+    const scripted = this.pending;
+    this.pending = undefined;
+    return scripted;
+  }
+}
+
+function requireAccount(body) {
+  const account = accountByLogin(body.login);
+  if (!account) throw new HttpError(400, 'unknown login');
+  return account;
+}
+
+function ttlValue(value, name) {
+  if (!Number.isInteger(value) || value < 1 || value > MAX_TTL_SECONDS) {
+    throw new HttpError(400, `${name} must be an integer number of seconds`);
+  }
+  return value;
+}
+
+// Everything that lets this person's connections work: grants, the tokens issued under them
+// (and any stray token of theirs), and sign-in sessions so the next connect asks again.
+function revokeEverything(store, sub) {
+  const revoked = { grants: 0, tokens: 0, sessions: 0 };
+  for (const [grantId, grant] of store.entries('Grant')) {
+    if (grant.accountId !== sub) continue;
+    revoked.tokens += store.deleteGrantMembers(grantId);
+    if (store.delete('Grant', grantId)) revoked.grants += 1;
+  }
+  for (const model of TOKEN_MODELS) {
+    for (const [id, token] of store.entries(model)) {
+      if (token.accountId === sub && store.delete(model, id)) revoked.tokens += 1;
+    }
+  }
+  for (const [id, session] of store.entries('Session')) {
+    if (session.accountId === sub && store.delete('Session', id)) revoked.sessions += 1;
+  }
+  return revoked;
+}
+
+function routes({ store, settings, script, stats }) {
+  return {
+    'POST next-interaction': (body) => {
+      const account = requireAccount(body);
+      if (body.decision !== 'approve' && body.decision !== 'deny') {
+        throw new HttpError(400, 'decision must be "approve" or "deny"');
+      }
+      script.queue(account.login, body.decision);
+      return { queued: true, login: account.login, decision: body.decision };
+    },
+    'POST revoke-grants': (body) => {
+      const account = requireAccount(body);
+      const revoked = revokeEverything(store, account.sub);
+      log.info(`revoked for ${account.login}: ${JSON.stringify(revoked)}`);
+      return { login: account.login, ...revoked };
+    },
+    'GET config': () => ({ ...settings }),
+    'POST config': (body) => {
+      if (body.accessTokenTtl !== undefined) {
+        settings.accessTokenTtl = ttlValue(body.accessTokenTtl, 'accessTokenTtl');
+      }
+      if (body.refreshTokenTtl !== undefined) {
+        settings.refreshTokenTtl = ttlValue(body.refreshTokenTtl, 'refreshTokenTtl');
+      }
+      return { ...settings };
+    },
+    'GET stats': () => stats.snapshot(),
+    'POST reset-stats': () => {
+      stats.reset();
+      return stats.snapshot();
+    },
+  };
+}
+
+export function createControlHandler(context) {
+  const table = routes(context);
+  return async function handleControl(req, res, pathname) {
+    if (!isLoopbackPeer(req)) throw new HttpError(403, 'loopback only');
+    const name = pathname.slice('/__sandbox/'.length);
+    const key = `${req.method} ${name}`;
+    const route = Object.hasOwn(table, key) ? table[key] : undefined;
+    if (!route) throw new HttpError(404, 'no such control endpoint');
+    const body = req.method === 'POST' ? await readJson(req) : {};
+    sendJson(res, 200, route(body));
+  };
+}

@@ -1,0 +1,52 @@
+// Request counters per endpoint, so a test can prove what did (or did not) reach the server,
+// e.g. that a CSRF-rejected callback never led to a token request.
+
+function zero() {
+  return {
+    auth: 0,
+    token: 0,
+    token_by_grant: { authorization_code: 0, refresh_token: 0 },
+    revocation: 0,
+    userinfo: 0,
+  };
+}
+
+// Route paths are oidc-provider's defaults; /auth/<uid> is the internal resume after an
+// interaction, not a new authorization request, so it is not counted as one.
+const ENDPOINT_BY_PATH = new Map([
+  ['/auth', 'auth'],
+  ['/token', 'token'],
+  ['/token/revocation', 'revocation'],
+  ['/me', 'userinfo'],
+]);
+
+const KNOWN_GRANTS = new Set(['authorization_code', 'refresh_token']);
+
+export class Stats {
+  constructor() {
+    this.counts = zero();
+  }
+
+  reset() {
+    this.counts = zero();
+  }
+
+  snapshot() {
+    return structuredClone(this.counts);
+  }
+
+  // Returns the endpoint name counted for this path, or undefined.
+  countPath(pathname) {
+    const endpoint = ENDPOINT_BY_PATH.get(pathname);
+    if (endpoint) this.counts[endpoint] += 1;
+    return endpoint;
+  }
+
+  // Unknown grant types land in one "other" bucket: the value is client input and must not
+  // become an arbitrary property name.
+  countGrant(grantType) {
+    const byGrant = this.counts.token_by_grant;
+    const key = KNOWN_GRANTS.has(grantType) ? grantType : 'other';
+    byGrant[key] = (byGrant[key] ?? 0) + 1;
+  }
+}
