@@ -5,6 +5,7 @@
 //   GET  /__sandbox/config
 //   POST /__sandbox/config           {"accessTokenTtl"?, "refreshTokenTtl"?}
 //   GET  /__sandbox/stats
+//   GET  /__sandbox/last-exchange    the last state, code, verifier and tokens (tests only)
 //   POST /__sandbox/reset-stats
 import { accountByLogin } from './accounts.mjs';
 import { HttpError, isLoopbackPeer, readJson, sendJson } from './http.mjs';
@@ -91,6 +92,7 @@ function routes({ store, settings, script, stats }) {
       return { ...settings };
     },
     'GET stats': () => stats.snapshot(),
+    'GET last-exchange': () => stats.lastExchange(),
     'POST reset-stats': () => {
       stats.reset();
       return stats.snapshot();

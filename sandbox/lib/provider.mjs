@@ -115,10 +115,14 @@ function configuration({ clientId, clientSecret, settings, store }) {
 function statsMiddleware(stats) {
   return async (ctx, next) => {
     const endpoint = stats.countPath(ctx.path);
+    if (endpoint === 'auth' && typeof ctx.query.state === 'string') {
+      stats.witnessAuthorization(ctx.query.state);
+    }
     try {
       await next();
     } finally {
       if (endpoint === 'token') stats.countGrant(ctx.oidc?.params?.grant_type);
+      if (endpoint === 'token' && ctx.status === 200) stats.witnessTokens(ctx.oidc?.params, ctx.body);
       log.debug(`${ctx.method} ${endpoint ?? ctx.oidc?.route ?? 'other'} -> ${ctx.status}`);
     }
   };

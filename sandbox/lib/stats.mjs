@@ -25,6 +25,29 @@ const KNOWN_GRANTS = new Set(['authorization_code', 'refresh_token']);
 export class Stats {
   constructor() {
     this.counts = zero();
+    this.witness = {};
+  }
+
+  // The secrets of the last authorization and code exchange, as the server saw them, so a
+  // test can prove the client stored exactly these tokens and leaked none of the values.
+  // Served only on the loopback control API of this test server.
+  witnessAuthorization(state) {
+    this.witness = { state };
+  }
+
+  witnessTokens(params, body) {
+    if (params?.grant_type !== 'authorization_code' || !body || typeof body !== 'object') return;
+    this.witness = {
+      ...this.witness,
+      code: params.code,
+      codeVerifier: params.code_verifier,
+      accessToken: body.access_token,
+      refreshToken: body.refresh_token,
+    };
+  }
+
+  lastExchange() {
+    return structuredClone(this.witness);
   }
 
   reset() {
