@@ -74,11 +74,20 @@ ProviderRow::ProviderRow(const QString &providerKey, QWidget *parent)
     m_button->setObjectName(QStringLiteral("connectButton_") + providerKey);
     m_button->setCursor(Qt::PointingHandCursor);
 
+    setUpLook();
+    buildLayout();
+
+    connect(m_button, &QPushButton::clicked, this,
+            [this] { emit actionTriggered(m_providerKey, m_action); });
+}
+
+void ProviderRow::setUpLook()
+{
     m_badge->setFixedSize(kBadgeSize, kBadgeSize);
     m_badge->setAlignment(Qt::AlignCenter);
     m_badge->setStyleSheet(QStringLiteral("background: %1; color: #ffffff; border-radius: %2px;"
                                           " font-weight: 700;")
-                               .arg(Theme::badgeColour(providerKey).name())
+                               .arg(Theme::badgeColour(m_providerKey).name())
                                .arg(kBadgeSize / 2));
     m_stateDot->setFixedSize(kDotSize, kDotSize);
     QFont nameFont = m_name->font();
@@ -88,7 +97,10 @@ ProviderRow::ProviderRow(const QString &providerKey, QWidget *parent)
     QFont badgeFont = nameFont;
     badgeFont.setPointSizeF(nameFont.pointSizeF() * 1.2);
     m_badge->setFont(badgeFont);
+}
 
+void ProviderRow::buildLayout()
+{
     auto *stateLine = new QHBoxLayout;
     stateLine->setSpacing(7);
     stateLine->addWidget(m_stateDot, 0, Qt::AlignVCenter);
@@ -108,9 +120,6 @@ ProviderRow::ProviderRow(const QString &providerKey, QWidget *parent)
     layout->addWidget(m_badge, 0, Qt::AlignVCenter);
     layout->addLayout(texts, 1);
     layout->addWidget(m_buttonHolder, 0, Qt::AlignVCenter);
-
-    connect(m_button, &QPushButton::clicked, this,
-            [this] { emit actionTriggered(m_providerKey, m_action); });
 }
 
 QString ProviderRow::providerName() const

@@ -33,6 +33,8 @@ signals:
     void actionTriggered(const QString &providerKey, EasyCrm::Ui::ProviderRow::Action action);
 
 private:
+    void setUpLook();
+    void buildLayout();
     void showState(const QModelIndex &index);
     void showAction(const QModelIndex &index, const QString &providerName);
     void applyButtonState();

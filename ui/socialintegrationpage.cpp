@@ -49,23 +49,23 @@ SocialIntegrationPage::SocialIntegrationPage(ProviderListModel *model, QWidget *
 
     connect(m_waitingPanel, &WaitingPanel::cancelClicked, this, &SocialIntegrationPage::onCancel);
     connect(m_waitingPanel, &WaitingPanel::linkCopied, this, &SocialIntegrationPage::onLinkCopied);
-    if (m_model) {
-        connect(m_model, &QAbstractItemModel::modelReset, this,
-                &SocialIntegrationPage::rebuildRows);
-        connect(m_model, &QAbstractItemModel::rowsInserted, this,
-                &SocialIntegrationPage::rebuildRows);
-        connect(m_model, &QAbstractItemModel::rowsRemoved, this,
-                &SocialIntegrationPage::rebuildRows);
-        connect(m_model, &QAbstractItemModel::rowsMoved, this, &SocialIntegrationPage::rebuildRows);
-        connect(m_model, &QAbstractItemModel::layoutChanged, this,
-                &SocialIntegrationPage::rebuildRows);
-        connect(m_model, &QAbstractItemModel::dataChanged, this,
-                &SocialIntegrationPage::updateRows);
-    }
+    if (m_model)
+        connectModel();
     rebuildRows();
 }
 
 SocialIntegrationPage::~SocialIntegrationPage() = default;
+
+void SocialIntegrationPage::connectModel()
+{
+    // Structural changes rebuild the rows; value changes update them in place.
+    connect(m_model, &QAbstractItemModel::modelReset, this, &SocialIntegrationPage::rebuildRows);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &SocialIntegrationPage::rebuildRows);
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, &SocialIntegrationPage::rebuildRows);
+    connect(m_model, &QAbstractItemModel::rowsMoved, this, &SocialIntegrationPage::rebuildRows);
+    connect(m_model, &QAbstractItemModel::layoutChanged, this, &SocialIntegrationPage::rebuildRows);
+    connect(m_model, &QAbstractItemModel::dataChanged, this, &SocialIntegrationPage::updateRows);
+}
 
 void SocialIntegrationPage::buildHeader(QVBoxLayout *layout)
 {

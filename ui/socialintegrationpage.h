@@ -54,6 +54,7 @@ public slots:
     void clearWaiting();
 
 private:
+    void connectModel();
     void buildHeader(QVBoxLayout *layout);
     QWidget *buildProviderList();
     void rebuildRows();
