@@ -1,9 +1,11 @@
 #pragma once
 
 #include <QMetaType>
+#include <QObject>
 #include <QString>
 
 namespace EasyCrm {
+Q_NAMESPACE
 
 // One code per failure the program must tell apart; the message is for the person.
 enum class ErrorCode {
@@ -52,6 +54,7 @@ enum class ErrorCode {
     // (encrypted at rest, another algorithm).
     KeyRingInvalid,
 };
+Q_ENUM_NS(ErrorCode)
 
 // `message` is translated and shown to the person; `detail` is for diagnostics. Neither
 // ever carries a token, code, verifier, state or secret.

@@ -58,7 +58,11 @@ private:
 
 inline Error makeError(ErrorCode code, QString message, QString detail = {})
 {
-    return Error{code, std::move(message), std::move(detail)};
+    Error error;
+    error.code = code;
+    error.message = std::move(message);
+    error.detail = std::move(detail);
+    return error;
 }
 
 } // namespace EasyCrm
