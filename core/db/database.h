@@ -1,0 +1,109 @@
+#pragma once
+
+#include "core/common/result.h"
+#include "core/db/dialect.h"
+#include "core/db/schema.h"
+
+#include <QSqlDatabase>
+#include <QString>
+
+#include <memory>
+#include <optional>
+
+namespace EasyCrm::Db {
+
+struct Migration;
+
+struct PostgresSettings
+{
+    QString host;
+    int port = 5432;
+    QString database;
+    QString user;
+    QString password;
+    QString sslMode; // libpq sslmode: disable, prefer, require, verify-ca, verify-full
+    int connectTimeoutSeconds = 10;
+};
+
+// One named QSqlDatabase connection, owned for the lifetime of this object. QtSql ties a
+// connection to the thread that opened it: open one Database per thread.
+class Database final
+{
+public:
+    [[nodiscard]] static Result<std::unique_ptr<Database>> openSqlite(const QString &path);
+    [[nodiscard]] static Result<std::unique_ptr<Database>>
+    openPostgres(const PostgresSettings &settings);
+    ~Database();
+    Q_DISABLE_COPY_MOVE(Database)
+
+    Driver driver() const { return m_dialect.driver(); }
+    QSqlDatabase handle() const { return m_handle; }
+    QString connectionName() const { return m_connectionName; }
+    const Dialect &dialect() const { return m_dialect; }
+
+    void setTimestampBasis(TimestampBasis basis) { m_dialect.setBasis(basis); }
+    TimestampBasis timestampBasis() const { return m_dialect.basis(); }
+
+    // Applies every pending migration, each in its own transaction; a no-op when current.
+    // Embedded SQLite also gets ABP's tables; PostgreSQL only ever gets the module's tables.
+    [[nodiscard]] Result<void> migrate();
+    [[nodiscard]] Result<QList<int>> appliedVersions() const;
+
+    // --- Schema introspection (through the driver's record, cached nowhere) ---------------
+    [[nodiscard]] bool tableExists(const QString &table) const;
+    [[nodiscard]] bool hasColumn(const QString &table, const QString &column) const;
+    [[nodiscard]] QStringList columnNames(const QString &table) const;
+    // "Table" for a missing table, "Table.Column" for a missing required column.
+    [[nodiscard]] QStringList missingColumns(const QList<TableSpec> &tables) const;
+
+    // --- Values for this driver and basis (see Dialect) ------------------------------------
+    QVariant guid(const QUuid &id) const { return m_dialect.guid(id); }
+    QVariant guidOrNull(const std::optional<QUuid> &id) const { return m_dialect.guidOrNull(id); }
+    QVariant timestamp(const QDateTime &utc) const { return m_dialect.timestamp(utc); }
+    QVariant boolean(bool value) const { return m_dialect.boolean(value); }
+    QDateTime readTimestamp(const QVariant &v) const { return m_dialect.readTimestamp(v); }
+    QUuid readGuid(const QVariant &v) const { return m_dialect.readGuid(v); }
+    std::optional<QUuid> readGuidOrNull(const QVariant &v) const
+    {
+        return m_dialect.readGuidOrNull(v);
+    }
+
+    bool inTransaction() const { return m_transactionDepth > 0; }
+
+private:
+    friend class Transaction;
+    Database(QSqlDatabase handle, QString connectionName, Driver driver);
+    [[nodiscard]] Result<void> configureSqlite();
+    [[nodiscard]] Result<void> ensureVersionTable();
+    [[nodiscard]] Result<void> apply(const Migration &migration);
+    [[nodiscard]] Result<void> lockMigrations();
+
+    QSqlDatabase m_handle;
+    QString m_connectionName;
+    Dialect m_dialect;
+    int m_transactionDepth = 0;
+};
+
+// RAII transaction: rolls back unless commit() succeeded. Nested inside another one it
+// becomes a SAVEPOINT, so a failed inner step (a uniqueness violation, say) can be undone
+// without aborting the outer flow — PostgreSQL would otherwise poison the whole transaction.
+class Transaction final
+{
+public:
+    explicit Transaction(Database &db);
+    ~Transaction();
+    Q_DISABLE_COPY_MOVE(Transaction)
+
+    [[nodiscard]] Result<void> begin();
+    [[nodiscard]] Result<void> commit();
+    void rollback();
+    bool isActive() const { return m_level > 0; }
+
+private:
+    [[nodiscard]] QString savepointName() const;
+
+    Database &m_db;
+    int m_level = 0; // nesting level while active, 0 otherwise
+};
+
+} // namespace EasyCrm::Db

@@ -1,0 +1,34 @@
+#pragma once
+
+#include "core/db/dialect.h"
+#include "core/db/schema.h"
+
+#include <QList>
+#include <QString>
+
+#include <functional>
+
+namespace EasyCrm::Db {
+
+// One versioned step of the schema. Versions are never renumbered or edited once shipped;
+// a change is a new migration. Applied versions are recorded in SocialCrmSchemaVersions.
+struct Migration
+{
+    enum class Scope {
+        AllDrivers,   // the module's own tables
+        EmbeddedOnly, // ABP's tables, created only in the embedded SQLite database
+    };
+    int version = 0;
+    QString description;
+    Scope scope = Scope::AllDrivers;
+    std::function<QStringList(const Dialect &)> statements;
+};
+
+[[nodiscard]] const QList<Migration> &allMigrations();
+
+namespace ModuleSchema {
+// The module's tables as migration 1 created them.
+[[nodiscard]] QList<TableSpec> version1Tables();
+} // namespace ModuleSchema
+
+} // namespace EasyCrm::Db

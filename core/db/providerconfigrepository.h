@@ -1,0 +1,41 @@
+#pragma once
+
+#include "core/common/result.h"
+#include "core/db/entities.h"
+
+#include <QList>
+
+#include <optional>
+
+namespace EasyCrm::Db {
+
+class Database;
+
+// SocialCrmProviderConfigurations: one row per (tenant, provider).
+class ProviderConfigRepository final
+{
+public:
+    explicit ProviderConfigRepository(Database &db)
+        : m_db(db)
+    {}
+
+    // An empty optional when the admin has not configured the provider for this tenant.
+    [[nodiscard]] Result<std::optional<ProviderConfig>> find(const std::optional<QUuid> &tenantId,
+                                                             const QString &providerKey) const;
+    [[nodiscard]] Result<QList<ProviderConfig>>
+    listForTenant(const std::optional<QUuid> &tenantId) const;
+
+    // Inserts the tenant's row (config.creationTime must be set), or updates it when
+    // config.concurrencyStamp still matches the stored one — ConcurrencyConflict otherwise,
+    // also when a row appeared since the caller read none. On success `config` holds the id
+    // and the new stamp.
+    [[nodiscard]] Result<void> upsert(ProviderConfig &config);
+
+private:
+    [[nodiscard]] Result<void> insert(ProviderConfig &config);
+    [[nodiscard]] Result<void> update(ProviderConfig &config);
+
+    Database &m_db;
+};
+
+} // namespace EasyCrm::Db
