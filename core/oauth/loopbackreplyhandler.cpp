@@ -332,7 +332,7 @@ LoopbackReplyHandler::completeAuthorization(const QMultiHash<QString, QByteArray
         // Neither a code nor an error (RFC 6749 §4.1.2): a malformed response.
         status = 400;
         error = QStringLiteral("invalid_request");
-        description = QStringLiteral("The response carried neither a code nor an error.");
+        description.clear();
     }
     qCInfo(lcLoopback) << "Received an authorization error response";
     Answer answer = page(status, tr("Not authorized"), deniedMessage(error, description));
