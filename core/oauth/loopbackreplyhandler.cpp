@@ -238,7 +238,9 @@ void LoopbackReplyHandler::readFrom(QTcpSocket *socket)
         send(socket, page(431, tr("Request too large"), tr("The request is too large.")));
         return;
     case Status::Complete:
-        send(socket, answerTo(*it, socket->peerAddress().toString()));
+        // Taken out first: the state validator runs foreign code that may close the handler.
+        const HttpRequestParser request = m_connections.take(socket);
+        send(socket, answerTo(request, socket->peerAddress().toString()));
         return;
     }
 }
@@ -313,30 +315,26 @@ LoopbackReplyHandler::completeAuthorization(const QMultiHash<QString, QByteArray
     const QByteArray state = parameters.value(QStringLiteral("state"));
     const QString issuer = text(parameters, QStringLiteral("iss"));
     const QByteArray code = parameters.value(QStringLiteral("code"));
-    QString error = text(parameters, QStringLiteral("error"));
-    QString description = text(parameters, QStringLiteral("error_description"));
-
+    const QString error = text(parameters, QStringLiteral("error"));
     if (error.isEmpty() && !code.isEmpty()) {
         qCInfo(lcLoopback) << "Received an authorization response";
         Answer answer = page(200, tr("Authorization received"),
                              tr("EasyCRM received the authorization. You can close this tab and "
                                 "return to EasyCRM."));
-        AuthorizationResponse response{code, state, issuer};
-        answer.notify = [this, response] {
+        answer.notify = [this, response = AuthorizationResponse{code, state, issuer}] {
             emit authorizationReceived(response);
         };
         return answer;
     }
-    int status = 200;
-    if (error.isEmpty()) {
-        // Neither a code nor an error (RFC 6749 §4.1.2): a malformed response.
-        status = 400;
-        error = QStringLiteral("invalid_request");
-        description.clear();
-    }
+    AuthorizationErrorResponse response{
+        error, text(parameters, QStringLiteral("error_description")), state, issuer};
+    // Neither a code nor an error (RFC 6749 §4.1.2): a malformed response.
+    const bool malformed = error.isEmpty();
+    if (malformed)
+        response = {QStringLiteral("invalid_request"), QString(), state, issuer};
     qCInfo(lcLoopback) << "Received an authorization error response";
-    Answer answer = page(status, tr("Not authorized"), deniedMessage(error, description));
-    AuthorizationErrorResponse response{error, description, state, issuer};
+    Answer answer = page(malformed ? 400 : 200, tr("Not authorized"),
+                         deniedMessage(response.error, response.description));
     answer.notify = [this, response] {
         emit authorizationFailed(response);
     };

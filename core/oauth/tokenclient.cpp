@@ -106,6 +106,22 @@ void readScopes(const QJsonObject &object, const TokenEndpoint &endpoint,
     }
 }
 
+Result<void> readLifetimes(const QJsonObject &object, const QString &stage, TokenResponse &tokens)
+{
+    Result<std::optional<qint64>> expiresIn = seconds(object.value(u"expires_in"), stage);
+    if (!expiresIn)
+        return expiresIn.error();
+    tokens.expiresInSeconds = expiresIn.value();
+    // Secondary: a refresh lifetime that cannot be read is left unknown, not an error.
+    for (const char *key : {"refresh_token_expires_in", "refresh_expires_in"}) {
+        const Result<std::optional<qint64>> refreshIn =
+            seconds(object.value(QLatin1String(key)), stage);
+        if (refreshIn && refreshIn.value())
+            tokens.refreshExpiresInSeconds = refreshIn.value();
+    }
+    return {};
+}
+
 Result<TokenResponse> parseTokens(const QJsonObject &answer, const TokenEndpoint &endpoint,
                                   const QStringList &requestedScopes, const QString &stage,
                                   const Redactor &redactor)
@@ -129,16 +145,8 @@ Result<TokenResponse> parseTokens(const QJsonObject &answer, const TokenEndpoint
     tokens.refreshToken = object.value(u"refresh_token").toString().toUtf8();
     tokens.idToken = object.value(u"id_token").toString().toUtf8();
     tokens.tokenType = object.value(u"token_type").toString();
-    Result<std::optional<qint64>> expiresIn = seconds(object.value(u"expires_in"), stage);
-    if (!expiresIn)
-        return expiresIn.error();
-    tokens.expiresInSeconds = expiresIn.value();
-    for (const char *key : {"refresh_token_expires_in", "refresh_expires_in"}) {
-        const Result<std::optional<qint64>> refreshIn =
-            seconds(object.value(QLatin1String(key)), stage);
-        if (refreshIn && refreshIn.value())
-            tokens.refreshExpiresInSeconds = refreshIn.value();
-    }
+    if (Result<void> lifetimes = readLifetimes(object, stage, tokens); !lifetimes)
+        return lifetimes.error();
     readScopes(object, endpoint, requestedScopes, tokens);
     return tokens;
 }
@@ -268,7 +276,9 @@ QNetworkReply *TokenClient::post(const TokenEndpoint &endpoint, Fields fields)
                              basicCredentials(endpoint.clientId, endpoint.clientSecret));
     } else {
         // RFC 6749 §2.3.1 (body) and §4.1.3 (public clients identify themselves).
-        fields.append({endpoint.clientIdParameter, endpoint.clientId.toUtf8()});
+        const QString idName = endpoint.clientIdParameter.isEmpty() ? QStringLiteral("client_id")
+                                                                    : endpoint.clientIdParameter;
+        fields.append({idName, endpoint.clientId.toUtf8()});
         if (!endpoint.clientSecret.isEmpty())
             fields.append({QStringLiteral("client_secret"), endpoint.clientSecret});
     }
