@@ -1,0 +1,762 @@
+#include "core/service/connectionservice.h"
+
+#include "core/common/ids.h"
+#include "core/common/secret.h"
+#include "core/crypto/dataprotector.h"
+#include "core/db/auditwriter.h"
+#include "core/db/backgroundjobwriter.h"
+#include "core/db/connectionhistoryrepository.h"
+#include "core/db/connectionrepository.h"
+#include "core/db/database.h"
+#include "core/db/entities.h"
+#include "core/db/pendingauthorizationrepository.h"
+#include "core/db/providerconfigrepository.h"
+#include "core/db/securitylogwriter.h"
+#include "core/oauth/authorizationstep.h"
+#include "core/oauth/loopbackreplyhandler.h"
+#include "core/oauth/pkce.h"
+#include "core/oauth/profileclient.h"
+#include "core/oauth/tokenclient.h"
+#include "core/service/crmcontract.h"
+
+#include <QCoreApplication>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QNetworkAccessManager>
+#include <QPointer>
+#include <QTimer>
+
+Q_LOGGING_CATEGORY(lcService, "easycrm.service", QtInfoMsg)
+
+namespace EasyCrm {
+
+namespace {
+
+ConnectionState toState(Db::ConnectionStatus status)
+{
+    switch (status) {
+    case Db::ConnectionStatus::Connected:
+        return ConnectionState::Connected;
+    case Db::ConnectionStatus::RequiresReauth:
+        return ConnectionState::RequiresReauth;
+    case Db::ConnectionStatus::NotConnected:
+        return ConnectionState::NotConnected;
+    }
+    return ConnectionState::NotConnected;
+}
+
+// The admin's configuration overrides the catalogue's endpoints where it names one.
+ProviderDescriptor effectiveDescriptor(ProviderDescriptor provider, const Db::ProviderConfig &cfg)
+{
+    const auto override = [](QUrl &target, const QString &value) {
+        if (!value.isEmpty())
+            target = QUrl(value, QUrl::StrictMode);
+    };
+    override(provider.authorizeEndpoint, cfg.authorizeEndpoint);
+    override(provider.tokenEndpoint, cfg.tokenEndpoint);
+    override(provider.revocationEndpoint, cfg.revocationEndpoint);
+    override(provider.profileEndpoint, cfg.profileEndpoint);
+    if (!cfg.issuer.isEmpty())
+        provider.issuer = cfg.issuer;
+    return provider;
+}
+
+bool isConfigured(const std::optional<Db::ProviderConfig> &config)
+{
+    return config && config->isEnabled && !config->clientId.isEmpty();
+}
+
+QString guidText(const QUuid &id)
+{
+    return id.toString(QUuid::WithoutBraces);
+}
+
+QJsonValue guidOrNull(const std::optional<QUuid> &id)
+{
+    return id ? QJsonValue(guidText(*id)) : QJsonValue(QJsonValue::Null);
+}
+
+// System.Text.Json writes a UTC DateTime as ISO 8601 with seven fraction digits and a Z.
+QString jsonTime(const QDateTime &utc)
+{
+    return utc.toUTC().toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzz0000Z"));
+}
+
+} // namespace
+
+struct ConnectionService::Attempt
+{
+    QString providerKey;
+    ProviderDescriptor provider;
+    Db::ProviderConfig config;
+    QStringList scopes;
+    std::optional<Db::IntegrationConnection> existing;
+    QUuid pendingId;
+    OAuth::Pkce pkce;
+    QByteArray state;
+    QUrl authorizeUrl;
+    QPointer<OAuth::LoopbackReplyHandler> handler;
+    QPointer<OAuth::AuthorizationStep> step;
+    QTimer lifetime;
+    FlowPhase phase = FlowPhase::Preparing;
+    QByteArray accessToken;
+    QByteArray refreshToken;
+    OAuth::TokenResponse tokens;
+
+    ~Attempt()
+    {
+        wipe(pkce.verifier);
+        wipe(state);
+        wipe(accessToken);
+        wipe(refreshToken);
+        if (handler) {
+            handler->close();
+            handler->deleteLater();
+        }
+        if (step)
+            step->deleteLater();
+    }
+};
+
+ConnectionService::ConnectionService(Db::Database &database,
+                                     const Crypto::DataProtector &protector,
+                                     const ProviderCatalogue &catalogue, SessionUser user,
+                                     const Clock &clock, QObject *parent)
+    : QObject(parent)
+    , m_db(database)
+    , m_protector(protector)
+    , m_catalogue(catalogue)
+    , m_user(std::move(user))
+    , m_clock(clock)
+    , m_network(new QNetworkAccessManager(this))
+    , m_tokens(new OAuth::TokenClient(m_network, this))
+    , m_profiles(new OAuth::ProfileClient(m_network, this))
+{
+    setSettings(m_settings);
+}
+
+ConnectionService::~ConnectionService() = default;
+
+void ConnectionService::setBrowserOpener(BrowserOpener opener)
+{
+    m_openBrowser = std::move(opener);
+}
+
+void ConnectionService::setSettings(const Settings &settings)
+{
+    m_settings = settings;
+    m_tokens->setTimeout(settings.networkTimeout);
+    m_profiles->setTimeout(settings.networkTimeout);
+}
+
+FlowPhase ConnectionService::phase() const
+{
+    return m_attempt ? m_attempt->phase : FlowPhase::Idle;
+}
+
+QString ConnectionService::activeProvider() const
+{
+    return m_attempt ? m_attempt->providerKey : QString();
+}
+
+QUrl ConnectionService::authorizeUrl() const
+{
+    return m_attempt ? m_attempt->authorizeUrl : QUrl();
+}
+
+Result<QList<ProviderStatus>> ConnectionService::providerStatuses() const
+{
+    Db::ProviderConfigRepository configs(m_db);
+    Db::ConnectionRepository connections(m_db);
+    QList<ProviderStatus> statuses;
+    for (const ProviderDescriptor &provider : m_catalogue.providers()) {
+        auto config = configs.find(m_user.tenantId, provider.key);
+        if (!config)
+            return config.error();
+        auto connection = connections.findForUser(m_user.tenantId, m_user.userId, provider.key);
+        if (!connection)
+            return connection.error();
+        ProviderStatus status;
+        status.providerKey = provider.key;
+        status.providerName = provider.displayName;
+        status.configured = isConfigured(config.value());
+        if (const auto &row = connection.value()) {
+            status.state = toState(row->status);
+            status.connectionId = row->id;
+            status.externalHandle = row->externalHandle;
+            status.externalDisplayName = row->externalDisplayName;
+            status.lastSyncUtc = row->lastSyncTime;
+            status.statusReason = row->statusReason;
+        }
+        statuses.append(status);
+    }
+    return statuses;
+}
+
+void ConnectionService::startConnect(const QString &providerKey)
+{
+    if (m_attempt) {
+        emit connectFailed(providerKey,
+                           makeError(ErrorCode::Busy,
+                                     tr("Another connection is in progress. Finish or cancel it "
+                                        "first.")));
+        return;
+    }
+    m_attempt = std::make_unique<Attempt>();
+    m_attempt->providerKey = providerKey;
+    setPhase(FlowPhase::Preparing);
+    Result<void> ready = prepareAttempt(*m_attempt);
+    if (ready)
+        ready = listenAndRemember(*m_attempt);
+    if (!ready) {
+        fail(ready.error());
+        return;
+    }
+    startStep(*m_attempt);
+}
+
+Result<void> ConnectionService::prepareAttempt(Attempt &attempt)
+{
+    const ProviderDescriptor *provider = m_catalogue.find(attempt.providerKey);
+    if (!provider)
+        return makeError(ErrorCode::ProviderUnknown, tr("This provider is not known."));
+    Db::ProviderConfigRepository configs(m_db);
+    auto config = configs.find(m_user.tenantId, attempt.providerKey);
+    if (!config)
+        return config.error();
+    if (!isConfigured(config.value())) {
+        return makeError(ErrorCode::ProviderNotConfigured,
+                         tr("Contact your administrator to enable this provider"));
+    }
+    attempt.config = *config.value();
+    attempt.provider = effectiveDescriptor(*provider, attempt.config);
+    attempt.scopes = attempt.config.enabledScopes.isEmpty() ? provider->defaultScopes
+                                                             : attempt.config.enabledScopes;
+
+    Db::ConnectionRepository connections(m_db);
+    auto existing = connections.findForUser(m_user.tenantId, m_user.userId, attempt.providerKey);
+    if (!existing)
+        return existing.error();
+    if (existing.value() && existing.value()->status == Db::ConnectionStatus::Connected) {
+        return makeError(ErrorCode::AlreadyConnected,
+                         tr("This provider is already connected. Disconnect it first to "
+                            "connect another account."));
+    }
+    attempt.existing = existing.value();
+    return {};
+}
+
+// A fresh verifier and state per attempt (RFC 7636 §4.1, RFC 9700 §4.7), remembered only as
+// a protected verifier and a state hash, and a listener for this attempt alone.
+Result<void> ConnectionService::listenAndRemember(Attempt &attempt)
+{
+    auto pkce = OAuth::makePkce(attempt.provider.pkceChallenge);
+    auto state = OAuth::makeState();
+    if (!pkce)
+        return pkce.error();
+    if (!state)
+        return state.error();
+    attempt.pkce = std::move(pkce).value();
+    attempt.state = std::move(state).value();
+
+    auto *handler = new OAuth::LoopbackReplyHandler(this);
+    attempt.handler = handler;
+    const quint16 port = attempt.provider.redirectPort == RedirectPortRule::Fixed
+                             ? static_cast<quint16>(attempt.config.redirectPort)
+                             : quint16(0);
+    if (const Result<void> listening = handler->listen(port); !listening)
+        return listening.error();
+
+    auto verifier = m_protector.protect(attempt.pkce.verifier);
+    if (!verifier)
+        return verifier.error();
+
+    Db::PendingAuthorization pending;
+    pending.id = Ids::newGuid();
+    pending.tenantId = m_user.tenantId;
+    pending.userId = m_user.userId;
+    pending.providerKey = attempt.providerKey;
+    if (attempt.existing)
+        pending.connectionId = attempt.existing->id;
+    pending.stateHash = QString::fromLatin1(OAuth::stateHash(attempt.state));
+    pending.protectedCodeVerifier = verifier.value();
+    pending.redirectUri = handler->callback();
+    pending.requestedScopes = attempt.scopes;
+    pending.creationTime = m_clock.nowUtc();
+    pending.expiresAt = pending.creationTime.addSecs(m_settings.pendingLifetime.count());
+    Db::PendingAuthorizationRepository pendings(m_db);
+    if (const Result<void> stored = pendings.insert(pending); !stored)
+        return stored.error();
+    attempt.pendingId = pending.id;
+    return {};
+}
+
+void ConnectionService::startStep(Attempt &attempt)
+{
+    OAuth::LoopbackReplyHandler *handler = attempt.handler;
+    handler->setStateValidator([this](const QByteArray &state) { return checkState(state); });
+    connect(handler, &OAuth::LoopbackReplyHandler::authorizationReceived, this,
+            [this](const OAuth::AuthorizationResponse &r) { onCallback(r.code, r.issuer); });
+    connect(handler, &OAuth::LoopbackReplyHandler::authorizationFailed, this,
+            [this](const OAuth::AuthorizationErrorResponse &r) {
+                onCallbackError(r.error, r.issuer);
+            });
+    connect(handler, &OAuth::LoopbackReplyHandler::stateRejected, this,
+            &ConnectionService::onStateRejected);
+
+    OAuth::AuthorizationRequest request;
+    request.provider = attempt.provider;
+    request.clientId = attempt.config.clientId;
+    request.scopes = attempt.scopes;
+    request.state = attempt.state;
+    request.pkce = attempt.pkce;
+    attempt.step = new OAuth::AuthorizationStep(request, handler, this);
+    connect(attempt.step, &OAuth::AuthorizationStep::authorizeUrlReady, this,
+            &ConnectionService::onAuthorizeUrl);
+    connect(attempt.step, &OAuth::AuthorizationStep::failed, this, &ConnectionService::fail);
+
+    attempt.lifetime.setSingleShot(true);
+    attempt.lifetime.setInterval(m_settings.pendingLifetime);
+    connect(&attempt.lifetime, &QTimer::timeout, this, [this] {
+        fail(makeError(ErrorCode::BrowserTimedOut,
+                       tr("The browser did not come back in time. Try connecting again.")));
+    });
+    attempt.lifetime.start();
+    attempt.step->start();
+}
+
+OAuth::StateVerdict ConnectionService::checkState(const QByteArray &state)
+{
+    if (state.isEmpty())
+        return OAuth::StateVerdict::Missing;
+    Db::PendingAuthorizationRepository pendings(m_db);
+    const auto consumed =
+        pendings.consume(QString::fromLatin1(OAuth::stateHash(state)), m_clock.nowUtc());
+    if (!consumed) {
+        switch (consumed.error().code) {
+        case ErrorCode::Expired:
+            return OAuth::StateVerdict::Expired;
+        case ErrorCode::AlreadyUsed:
+            return OAuth::StateVerdict::AlreadyUsed;
+        default:
+            return OAuth::StateVerdict::Unknown;
+        }
+    }
+    // A state of another attempt (another client, another provider) is not ours to accept.
+    if (!m_attempt || consumed.value().id != m_attempt->pendingId)
+        return OAuth::StateVerdict::Unknown;
+    return OAuth::StateVerdict::Accepted;
+}
+
+void ConnectionService::onAuthorizeUrl(const QUrl &url)
+{
+    if (!m_attempt)
+        return;
+    m_attempt->authorizeUrl = url;
+    setPhase(FlowPhase::WaitingForBrowser);
+    emit authorizeUrlReady(m_attempt->providerKey, url);
+    const bool opened = m_openBrowser && m_openBrowser(url);
+    if (!opened) {
+        qCWarning(lcService) << "The system browser could not be opened";
+        emit notice(m_attempt->providerKey,
+                    tr("The browser could not be opened. Use \"Copy link\" and open the link in "
+                       "your browser."));
+    }
+}
+
+void ConnectionService::onStateRejected(OAuth::StateVerdict verdict, const QString &clientAddress)
+{
+    const QString reason = OAuth::stateVerdictName(verdict);
+    qCWarning(lcService) << "Rejected an authorization callback:" << reason;
+    writeSecurityLog(Contract::kSecurityStateRejected, reason, clientAddress);
+    if (m_attempt) {
+        emit notice(m_attempt->providerKey,
+                    tr("A sign-in response that did not belong to this attempt was refused. "
+                       "Still waiting for the browser."));
+    }
+}
+
+void ConnectionService::writeSecurityLog(const QString &action, const QString &reason,
+                                         const QString &clientAddress)
+{
+    Db::SecurityLogEntry entry;
+    entry.tenantId = m_user.tenantId;
+    entry.tenantName = m_user.tenantName;
+    entry.userId = m_user.userId;
+    entry.userName = m_user.userName;
+    entry.applicationName = Contract::kApplicationName;
+    entry.identity = Contract::kSecurityIdentity;
+    entry.action = action;
+    entry.clientIpAddress = clientAddress;
+    entry.browserInfo = Contract::kClientName;
+    entry.extraProperties = QJsonObject{
+        {QStringLiteral("reason"), reason},
+        {QStringLiteral("provider"), m_attempt ? m_attempt->providerKey : QString()}};
+    entry.creationTime = m_clock.nowUtc();
+    Db::SecurityLogWriter writer(m_db);
+    if (const Result<void> written = writer.write(entry); !written)
+        qCWarning(lcService) << "The security log entry could not be written";
+}
+
+bool ConnectionService::issuerAccepted(const QString &issuer) const
+{
+    // RFC 9207 §2.4: a client that knows the server sends `iss` rejects a response whose
+    // `iss` is missing or names another server (mix-up defence).
+    const QString expected = m_attempt->provider.issuer;
+    if (issuer.isEmpty())
+        return !m_attempt->provider.sendsIssuer;
+    return expected.isEmpty() || issuer == expected;
+}
+
+void ConnectionService::onCallback(const QByteArray &code, const QString &issuer)
+{
+    if (!m_attempt)
+        return;
+    if (!issuerAccepted(issuer)) {
+        writeSecurityLog(Contract::kSecurityIssuerMismatch, QStringLiteral("IssuerMismatch"), {});
+        fail(makeError(ErrorCode::IssuerMismatch,
+                       tr("The sign-in response came from another server than %1 and was "
+                          "refused.")
+                           .arg(m_attempt->provider.displayName)));
+        return;
+    }
+    m_attempt->lifetime.stop();
+    setPhase(FlowPhase::Exchanging);
+
+    const OAuth::TokenEndpoint endpoint = endpointFor(m_attempt->provider, m_attempt->config);
+    QPointer<ConnectionService> self(this);
+    m_tokens->exchangeCode(endpoint, code, QUrl(m_attempt->handler->callback(), QUrl::StrictMode),
+                           m_attempt->pkce.verifier, m_attempt->scopes,
+                           [self](Result<OAuth::TokenResponse> tokens) {
+                               if (!self || !self->m_attempt)
+                                   return;
+                               if (!tokens) {
+                                   self->fail(tokens.error());
+                                   return;
+                               }
+                               self->onTokens(tokens.value());
+                           });
+}
+
+OAuth::TokenEndpoint ConnectionService::endpointFor(const ProviderDescriptor &provider,
+                                                    const Db::ProviderConfig &config) const
+{
+    QByteArray secret;
+    if (!config.protectedClientSecret.isEmpty()) {
+        auto unprotected = m_protector.unprotect(config.protectedClientSecret);
+        if (unprotected)
+            secret = unprotected.value();
+        else
+            qCWarning(lcService) << "The client secret could not be unprotected:"
+                                 << errorCodeName(unprotected.error().code);
+    }
+    OAuth::TokenEndpoint endpoint =
+        OAuth::tokenEndpointFor(provider, provider.tokenEndpoint, config.clientId, secret);
+    wipe(secret);
+    return endpoint;
+}
+
+void ConnectionService::onCallbackError(const QString &error, const QString &issuer)
+{
+    if (!m_attempt)
+        return;
+    Q_UNUSED(issuer)
+    if (error == u"access_denied") {
+        fail(makeError(ErrorCode::AccessDenied,
+                       tr("Social connection was not authorized. The required scopes are "
+                          "needed for listening and engagement"),
+                       QStringLiteral("access_denied")));
+        return;
+    }
+    Error failure = makeError(ErrorCode::AuthorizationError,
+                              tr("%1 refused the authorization (%2).")
+                                  .arg(m_attempt->provider.displayName, error.left(64)));
+    failure.providerError = error.left(64);
+    fail(failure);
+}
+
+void ConnectionService::onTokens(const OAuth::TokenResponse &tokens)
+{
+    m_attempt->tokens = tokens;
+    setPhase(FlowPhase::Verifying);
+    QPointer<ConnectionService> self(this);
+    m_profiles->fetch(m_attempt->provider.profileEndpoint, m_attempt->provider.profile,
+                      tokens.accessToken, [self](Result<OAuth::Profile> profile) {
+                          if (!self || !self->m_attempt)
+                              return;
+                          if (!profile) {
+                              self->fail(profile.error());
+                              return;
+                          }
+                          self->onProfile(profile.value());
+                      });
+}
+
+void ConnectionService::onProfile(const OAuth::Profile &profile)
+{
+    setPhase(FlowPhase::Saving);
+    const Result<QString> saved = save(profile);
+    if (!saved) {
+        fail(saved.error());
+        return;
+    }
+    const QString key = m_attempt->providerKey;
+    finishAttempt();
+    emit statusesChanged();
+    emit connectSucceeded(key, saved.value());
+}
+
+Result<QString> ConnectionService::save(const OAuth::Profile &profile)
+{
+    Attempt &attempt = *m_attempt;
+    const auto &existing = attempt.existing;
+    // Reconnect repairs the same account: a different identity would silently swap whose
+    // mentions and messages the CRM reads.
+    if (existing && existing->status == Db::ConnectionStatus::RequiresReauth
+        && existing->externalUserId != profile.id) {
+        return makeError(ErrorCode::IdentityMismatch,
+                         tr("You signed in as another %1 account than the one this connection "
+                            "belongs to (@%2). Sign in as @%2 to reconnect it.")
+                             .arg(attempt.provider.displayName, existing->externalHandle));
+    }
+    auto access = m_protector.protect(attempt.tokens.accessToken);
+    if (!access)
+        return access.error();
+    QString refresh;
+    if (!attempt.tokens.refreshToken.isEmpty()) {
+        auto protectedRefresh = m_protector.protect(attempt.tokens.refreshToken);
+        if (!protectedRefresh)
+            return protectedRefresh.error();
+        refresh = protectedRefresh.value();
+    }
+
+    const QDateTime now = m_clock.nowUtc();
+    const bool isNew = !existing;
+    Db::IntegrationConnection row = existing.value_or(Db::IntegrationConnection{});
+    const Db::ConnectionStatus previous = row.status;
+    if (isNew) {
+        row.tenantId = m_user.tenantId;
+        row.ownerUserId = m_user.userId;
+        row.providerKey = attempt.providerKey;
+    }
+    row.externalUserId = profile.id;
+    row.externalHandle = profile.handle;
+    row.externalDisplayName = profile.displayName;
+    row.protectedAccessToken = access.value();
+    row.protectedRefreshToken = refresh;
+    row.accessTokenExpiresAt = attempt.tokens.expiresInSeconds
+                                   ? now.addSecs(*attempt.tokens.expiresInSeconds)
+                                   : QDateTime();
+    row.grantedScopes =
+        attempt.tokens.scopeOmitted ? attempt.scopes : attempt.tokens.grantedScopes;
+    row.status = Db::ConnectionStatus::Connected;
+    row.statusReason.clear();
+    row.lastSyncTime = now;
+    row.refreshFailureCount = 0;
+
+    Db::Transaction transaction(m_db);
+    if (Result<void> begun = transaction.begin(); !begun)
+        return begun.error();
+    const QString action =
+        isNew ? Contract::kActionConnectionCreated : Contract::kActionConnectionReconnected;
+    if (Result<void> stored = storeConnection(row, isNew, now); !stored)
+        return stored.error();
+    if (Result<void> audited = writeAudit(row, action, now); !audited)
+        return audited.error();
+    if (Result<void> queued = enqueueJobs(row, now); !queued)
+        return queued.error();
+    if (Result<void> recorded = recordHistory(row, previous, action, now); !recorded)
+        return recorded.error();
+    if (Result<void> committed = transaction.commit(); !committed)
+        return committed.error();
+    return row.externalHandle;
+}
+
+Result<void> ConnectionService::storeConnection(Db::IntegrationConnection &row, bool isNew,
+                                                const QDateTime &now)
+{
+    Db::ConnectionRepository connections(m_db);
+    if (isNew) {
+        row.creationTime = now;
+        row.creatorId = m_user.userId;
+        return connections.insert(row);
+    }
+    row.lastModificationTime = now;
+    row.lastModifierId = m_user.userId;
+    auto updated = connections.update(row, row.concurrencyStamp);
+    if (!updated)
+        return updated.error();
+    row.concurrencyStamp = updated.value();
+    return {};
+}
+
+Result<void> ConnectionService::writeAudit(const Db::IntegrationConnection &row,
+                                           const QString &action, const QDateTime &now)
+{
+    Db::AuditEntry entry;
+    entry.tenantId = m_user.tenantId;
+    entry.tenantName = m_user.tenantName;
+    entry.userId = m_user.userId;
+    entry.userName = m_user.userName;
+    entry.serviceName = Contract::kAuditServiceName;
+    entry.methodName = action;
+    entry.parametersJson = QString::fromUtf8(
+        QJsonDocument(QJsonObject{{QStringLiteral("connectionId"), guidText(row.id)},
+                                  {QStringLiteral("providerKey"), row.providerKey}})
+            .toJson(QJsonDocument::Compact));
+    entry.entityId = guidText(row.id);
+    entry.entityTypeFullName = Contract::kConnectionEntityType;
+    entry.changeType = action == Contract::kActionConnectionCreated
+                           ? Db::EntityChangeType::Created
+                           : Db::EntityChangeType::Updated;
+    entry.executionTime = now;
+    entry.clientName = Contract::kClientName;
+    return Db::AuditWriter(m_db).write(entry);
+}
+
+Result<void> ConnectionService::recordHistory(const Db::IntegrationConnection &row,
+                                              Db::ConnectionStatus from, const QString &reason,
+                                              const QDateTime &now)
+{
+    Db::ConnectionHistoryEntry history;
+    history.tenantId = m_user.tenantId;
+    history.connectionId = row.id;
+    history.fromStatus = from;
+    history.toStatus = row.status;
+    history.reason = reason;
+    history.creationTime = now;
+    history.creatorId = m_user.userId;
+    return Db::ConnectionHistoryRepository(m_db).append(history);
+}
+
+Result<void> ConnectionService::enqueueJobs(const Db::IntegrationConnection &row,
+                                            const QDateTime &now)
+{
+    const QJsonObject common{{QStringLiteral("connectionId"), guidText(row.id)},
+                             {QStringLiteral("tenantId"), guidOrNull(m_user.tenantId)},
+                             {QStringLiteral("providerKey"), row.providerKey}};
+    QJsonObject backfill = common;
+    backfill.insert(QStringLiteral("fromTime"),
+                    jsonTime(now.addDays(-Contract::kMentionBackfillDays)));
+    backfill.insert(QStringLiteral("toTime"), jsonTime(now));
+    Db::BackgroundJobWriter jobs(m_db);
+    if (Result<void> queued = jobs.enqueue(Contract::kJobProfileEnrichment, common,
+                                           Contract::kJobPriorityNormal, now);
+        !queued)
+        return queued;
+    return jobs.enqueue(Contract::kJobMentionBackfill, backfill, Contract::kJobPriorityNormal,
+                        now);
+}
+
+void ConnectionService::disconnectProvider(const QString &providerKey)
+{
+    Db::ConnectionRepository connections(m_db);
+    auto found = connections.findForUser(m_user.tenantId, m_user.userId, providerKey);
+    if (!found || !found.value()) {
+        emit disconnectFinished(providerKey,
+                                found ? makeError(ErrorCode::NotFound,
+                                                  tr("This provider is not connected."))
+                                      : found.error());
+        return;
+    }
+    Db::IntegrationConnection row = *found.value();
+    // Revoke the refresh token where there is one: RFC 7009 §2.1 has the server drop the
+    // access tokens of the same grant with it.
+    const QString protectedToken = row.protectedRefreshToken.isEmpty()
+                                       ? row.protectedAccessToken
+                                       : row.protectedRefreshToken;
+    const bool isRefresh = !row.protectedRefreshToken.isEmpty();
+    auto token = protectedToken.isEmpty() ? Result<QByteArray>(QByteArray())
+                                          : m_protector.unprotect(protectedToken);
+
+    if (Result<void> removed = removeTokens(row); !removed) {
+        emit disconnectFinished(providerKey, removed.error());
+        return;
+    }
+    emit statusesChanged();
+    revokeAtProvider(providerKey, token ? token.value() : QByteArray(), isRefresh);
+}
+
+Result<void> ConnectionService::removeTokens(Db::IntegrationConnection row)
+{
+    const QDateTime now = m_clock.nowUtc();
+    const Db::ConnectionStatus previous = row.status;
+    Db::Transaction transaction(m_db);
+    if (Result<void> begun = transaction.begin(); !begun)
+        return begun;
+    auto cleared = Db::ConnectionRepository(m_db).clearTokens(
+        row.id, row.concurrencyStamp, QStringLiteral("Disconnected"), now, m_user.userId);
+    if (!cleared)
+        return cleared.error();
+    row.status = Db::ConnectionStatus::NotConnected;
+    if (Result<void> audited = writeAudit(row, Contract::kActionConnectionRevoked, now);
+        !audited)
+        return audited;
+    if (Result<void> recorded =
+            recordHistory(row, previous, Contract::kActionConnectionRevoked, now);
+        !recorded)
+        return recorded;
+    return transaction.commit();
+}
+
+void ConnectionService::revokeAtProvider(const QString &providerKey, QByteArray token,
+                                         bool isRefreshToken)
+{
+    const ProviderDescriptor *catalogued = m_catalogue.find(providerKey);
+    auto config = Db::ProviderConfigRepository(m_db).find(m_user.tenantId, providerKey);
+    if (!catalogued || !config || !config.value() || token.isEmpty()) {
+        emit disconnectFinished(providerKey, Error{});
+        return;
+    }
+    const ProviderDescriptor provider = effectiveDescriptor(*catalogued, *config.value());
+    if (!provider.revocationEndpoint.isValid() || provider.revocationEndpoint.isEmpty()) {
+        emit disconnectFinished(providerKey, Error{});
+        return;
+    }
+    OAuth::TokenEndpoint endpoint = endpointFor(provider, *config.value());
+    endpoint.url = provider.revocationEndpoint;
+    QPointer<ConnectionService> self(this);
+    m_tokens->revoke(endpoint, token, isRefreshToken, [self, providerKey](Result<void> revoked) {
+        if (self)
+            emit self->disconnectFinished(providerKey, revoked ? Error{} : revoked.error());
+    });
+    wipe(token);
+}
+
+void ConnectionService::setPhase(FlowPhase phase)
+{
+    if (!m_attempt)
+        return;
+    m_attempt->phase = phase;
+    qCDebug(lcService) << "Connect attempt phase" << static_cast<int>(phase);
+    emit phaseChanged(phase, m_attempt->providerKey);
+}
+
+void ConnectionService::fail(const Error &error)
+{
+    if (!m_attempt)
+        return;
+    const QString key = m_attempt->providerKey;
+    qCInfo(lcService) << "Connect attempt failed:" << errorCodeName(error.code);
+    finishAttempt();
+    emit connectFailed(key, error);
+}
+
+void ConnectionService::finishAttempt()
+{
+    if (!m_attempt)
+        return;
+    const QString key = m_attempt->providerKey;
+    m_attempt.reset();
+    emit phaseChanged(FlowPhase::Idle, key);
+}
+
+void ConnectionService::cancel()
+{
+    if (!m_attempt)
+        return;
+    fail(makeError(ErrorCode::Cancelled, tr("Connecting was cancelled.")));
+}
+
+} // namespace EasyCrm

@@ -1,0 +1,146 @@
+#pragma once
+
+#include "core/common/clock.h"
+#include "core/common/providercatalogue.h"
+#include "core/common/result.h"
+#include "core/service/providerstatus.h"
+#include "core/service/sessionuser.h"
+
+#include <QObject>
+#include <QUrl>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+
+class QNetworkAccessManager;
+
+namespace EasyCrm::Db {
+class Database;
+struct ProviderConfig;
+struct IntegrationConnection;
+enum class ConnectionStatus;
+}
+namespace EasyCrm::Crypto {
+class DataProtector;
+}
+namespace EasyCrm::OAuth {
+struct TokenResponse;
+struct TokenEndpoint;
+struct Profile;
+class TokenClient;
+class ProfileClient;
+enum class StateVerdict;
+}
+
+namespace EasyCrm {
+
+// Connects the signed-in user's account at a provider to the CRM (DESIGN §2).
+//
+//   startConnect ─► pending authorization row (state hash, protected verifier, 10 min)
+//        │          loopback listener on 127.0.0.1, authorize URL through the Qt flow
+//        ▼
+//   WaitingForBrowser ── callback: state checked and consumed (single use) ──┐
+//        │   bad state: HTTP 400 + AbpSecurityLogs, keep waiting             │
+//        │   Cancel / lifetime over: failed, listener closed                 ▼
+//        │                                        Exchanging (code + verifier, own client)
+//        │                                        Verifying (profile endpoint)
+//        │                                        Saving: one transaction — connection,
+//        │                                        audit, two jobs, history
+//        ▼                                                                   │
+//   connectFailed(error)                                   connectSucceeded(handle)
+class ConnectionService final : public QObject
+{
+    Q_OBJECT
+
+public:
+    using BrowserOpener = std::function<bool(const QUrl &)>;
+
+    struct Settings
+    {
+        std::chrono::seconds pendingLifetime{600};
+        std::chrono::milliseconds networkTimeout{15000};
+    };
+
+    ConnectionService(Db::Database &database, const Crypto::DataProtector &protector,
+                      const ProviderCatalogue &catalogue, SessionUser user, const Clock &clock,
+                      QObject *parent = nullptr);
+    ~ConnectionService() override;
+    Q_DISABLE_COPY_MOVE(ConnectionService)
+
+    void setBrowserOpener(BrowserOpener opener);
+    void setSettings(const Settings &settings);
+    const SessionUser &user() const { return m_user; }
+
+    [[nodiscard]] Result<QList<ProviderStatus>> providerStatuses() const;
+    FlowPhase phase() const;
+    QString activeProvider() const;
+    // The authorize URL of the running attempt, for "copy link". It carries the state: hand
+    // it to the clipboard only, never to a log or a label.
+    QUrl authorizeUrl() const;
+
+public slots:
+    void startConnect(const QString &providerKey);
+    void disconnectProvider(const QString &providerKey);
+    void cancel();
+
+signals:
+    void phaseChanged(EasyCrm::FlowPhase phase, const QString &providerKey);
+    void authorizeUrlReady(const QString &providerKey, const QUrl &url);
+    void connectSucceeded(const QString &providerKey, const QString &handle);
+    void connectFailed(const QString &providerKey, const EasyCrm::Error &error);
+    void disconnectFinished(const QString &providerKey, const EasyCrm::Error &revocationError);
+    // Something the person should know while the attempt goes on (a rejected callback).
+    void notice(const QString &providerKey, const QString &message);
+    void statusesChanged();
+
+private:
+    struct Attempt;
+
+    [[nodiscard]] Result<void> prepareAttempt(Attempt &attempt);
+    [[nodiscard]] Result<void> listenAndRemember(Attempt &attempt);
+    void startStep(Attempt &attempt);
+    OAuth::StateVerdict checkState(const QByteArray &state);
+    void onAuthorizeUrl(const QUrl &url);
+    void onCallback(const QByteArray &code, const QString &issuer);
+    void onCallbackError(const QString &error, const QString &issuer);
+    void onStateRejected(OAuth::StateVerdict verdict, const QString &clientAddress);
+    void onTokens(const OAuth::TokenResponse &tokens);
+    void onProfile(const OAuth::Profile &profile);
+    [[nodiscard]] bool issuerAccepted(const QString &issuer) const;
+    [[nodiscard]] OAuth::TokenEndpoint endpointFor(const ProviderDescriptor &provider,
+                                                   const Db::ProviderConfig &config) const;
+
+    [[nodiscard]] Result<QString> save(const OAuth::Profile &profile);
+    [[nodiscard]] Result<void> storeConnection(Db::IntegrationConnection &row, bool isNew,
+                                               const QDateTime &now);
+    [[nodiscard]] Result<void> writeAudit(const Db::IntegrationConnection &row,
+                                          const QString &action, const QDateTime &now);
+    [[nodiscard]] Result<void> recordHistory(const Db::IntegrationConnection &row,
+                                             Db::ConnectionStatus from, const QString &reason,
+                                             const QDateTime &now);
+    [[nodiscard]] Result<void> enqueueJobs(const Db::IntegrationConnection &row,
+                                           const QDateTime &now);
+    [[nodiscard]] Result<void> removeTokens(Db::IntegrationConnection row);
+    void revokeAtProvider(const QString &providerKey, QByteArray token, bool isRefreshToken);
+    void writeSecurityLog(const QString &action, const QString &reason,
+                          const QString &clientAddress);
+
+    void setPhase(FlowPhase phase);
+    void fail(const Error &error);
+    void finishAttempt();
+
+    Db::Database &m_db;
+    const Crypto::DataProtector &m_protector;
+    const ProviderCatalogue &m_catalogue;
+    SessionUser m_user;
+    const Clock &m_clock;
+    Settings m_settings;
+    BrowserOpener m_openBrowser;
+    QNetworkAccessManager *m_network = nullptr;
+    OAuth::TokenClient *m_tokens = nullptr;
+    OAuth::ProfileClient *m_profiles = nullptr;
+    std::unique_ptr<Attempt> m_attempt;
+};
+
+} // namespace EasyCrm

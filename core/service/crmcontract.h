@@ -1,0 +1,40 @@
+#pragma once
+
+#include <QString>
+
+// Names the CRM server reads. They are part of the contract with the server, so they live
+// in one place and nowhere else.
+namespace EasyCrm::Contract {
+
+inline const QString kApplicationName = QStringLiteral("EasyCrm");
+inline const QString kTokenPurpose = QStringLiteral("EasyCrm.SocialCrm.IntegrationTokens");
+inline const QString kClientName = QStringLiteral("EasyCrm.SocialConnect.Desktop");
+
+// Audit: the service and action names of AbpAuditLogActions.
+inline const QString kAuditServiceName = QStringLiteral("EasyCrm.SocialCrm.SocialConnections");
+inline const QString kConnectionEntityType =
+    QStringLiteral("EasyCrm.SocialCrm.IntegrationConnections.IntegrationConnection");
+inline const QString kActionConnectionCreated = QStringLiteral("SocialConnectionCreated");
+inline const QString kActionConnectionReconnected = QStringLiteral("SocialConnectionReconnected");
+inline const QString kActionConnectionRevoked = QStringLiteral("SocialConnectionRevoked");
+
+// AbpSecurityLogs for OAuth anomalies.
+inline const QString kSecurityIdentity = QStringLiteral("SocialIntegration");
+inline const QString kSecurityStateRejected = QStringLiteral("SocialOAuthStateRejected");
+inline const QString kSecurityIssuerMismatch = QStringLiteral("SocialOAuthIssuerMismatch");
+
+// Background jobs: ABP names a job by its args type's full name.
+inline const QString kJobProfileEnrichment =
+    QStringLiteral("EasyCrm.SocialCrm.Jobs.SocialProfileEnrichmentJobArgs");
+inline const QString kJobMentionBackfill =
+    QStringLiteral("EasyCrm.SocialCrm.Jobs.SocialMentionBackfillJobArgs");
+inline constexpr int kMentionBackfillDays = 7;
+inline constexpr int kJobPriorityNormal = 15;
+
+// Distributed events in AbpEventOutbox.
+inline const QString kEventConnectionDegraded = QStringLiteral("SocialConnectionDegraded");
+
+// The loopback redirect path registered with every provider.
+inline const QString kCallbackPath = QStringLiteral("/api/integrations/social/callback");
+
+} // namespace EasyCrm::Contract
