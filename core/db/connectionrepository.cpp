@@ -210,10 +210,12 @@ Result<void> ConnectionRepository::insert(IntegrationConnection &connection)
         connection.id = Ids::newGuid();
     AuditedFields audit = connection;
     audit.concurrencyStamp = Ids::newConcurrencyStamp();
+    // The statement outlives the savepoint: QPSQL can only deallocate it once a failed
+    // insert has been rolled back.
+    SqlStatement st(m_db, stage);
     Transaction savepoint(m_db);
     if (Result<void> r = savepoint.begin(); !r)
         return r;
-    SqlStatement st(m_db, stage);
     st.prepare(insertSql());
     st.bind(QStringLiteral(":Id"), m_db.guid(connection.id));
     st.bind(QStringLiteral(":TenantId"), m_db.guidOrNull(connection.tenantId));

@@ -39,7 +39,7 @@ QString pgConnectOptions(const PostgresSettings &settings)
         options << QStringLiteral("sslmode=") + settings.sslMode;
     if (settings.connectTimeoutSeconds > 0)
         options << QStringLiteral("connect_timeout=%1").arg(settings.connectTimeoutSeconds);
-    options << QStringLiteral("application_name=EasyCRM Social Connect");
+    options << QStringLiteral("application_name=EasyCRM-Social-Connect"); // libpq: no spaces
     return options.join(u';');
 }
 

@@ -233,7 +233,8 @@ QStringList Dialect::createTable(const TableSpec &table, Existing existing) cons
                      QStringLiteral(" PRIMARY KEY (") + keys.join(u", ") + u')';
     }
     for (const ForeignKeySpec &fk : table.foreignKeys) {
-        const QString name = u"FK_" + table.name + u'_' + fk.referencedTable + u'_' + fk.column;
+        const QString name =
+            identifierName(u"FK_" + table.name + u'_' + fk.referencedTable + u'_' + fk.column);
         QString sql = QStringLiteral("CONSTRAINT ") + quoted(name) +
                       QStringLiteral(" FOREIGN KEY (") + quoted(fk.column) +
                       QStringLiteral(") REFERENCES ") + quoted(fk.referencedTable) +

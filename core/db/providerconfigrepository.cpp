@@ -105,7 +105,11 @@ Result<void> ProviderConfigRepository::insert(ProviderConfig &config)
     if (config.id.isNull())
         config.id = Ids::newGuid();
     const QString stamp = Ids::newConcurrencyStamp();
+    // A savepoint, so losing the race below leaves the caller's transaction usable.
     SqlStatement st(m_db, stage);
+    Transaction savepoint(m_db);
+    if (Result<void> r = savepoint.begin(); !r)
+        return r;
     st.prepare(QStringLiteral(
                    "INSERT INTO \"SocialCrmProviderConfigurations\" (\"Id\", \"TenantId\", "
                    "\"ProviderKey\", \"IsEnabled\", \"ClientId\", \"ProtectedClientSecret\", "
@@ -131,6 +135,8 @@ Result<void> ProviderConfigRepository::insert(ProviderConfig &config)
                              stage + QStringLiteral(": row appeared meanwhile"));
         return r;
     }
+    if (Result<void> r = savepoint.commit(); !r)
+        return r;
     config.concurrencyStamp = stamp;
     return {};
 }

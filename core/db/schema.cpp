@@ -26,13 +26,16 @@ QString quoted(const QString &identifier)
     return u'"' + identifier + u'"';
 }
 
+QString identifierName(const QString &name)
+{
+    // PostgreSQL would cut silently and could make two long names collide.
+    return name.size() > 63 ? name.left(62) + u'~' : name;
+}
+
 IndexSpec indexOn(const QString &table, const QStringList &columns, bool unique)
 {
     IndexSpec index;
-    index.name = QStringLiteral("IX_") + table + u'_' + columns.join(u'_');
-    // PostgreSQL keeps 63 bytes of an identifier; EF Core cuts there and marks it with "~".
-    if (index.name.size() > 63)
-        index.name = index.name.left(62) + u'~';
+    index.name = identifierName(QStringLiteral("IX_") + table + u'_' + columns.join(u'_'));
     for (const QString &c : columns)
         index.parts << quoted(c);
     index.unique = unique;

@@ -65,6 +65,9 @@ struct TableSpec
 // "Name" with its double quotes: every identifier of this product is quoted PascalCase.
 [[nodiscard]] QString quoted(const QString &identifier);
 
+// An identifier PostgreSQL keeps whole: past 63 bytes it is cut, as EF Core cuts it, with "~".
+[[nodiscard]] QString identifierName(const QString &name);
+
 // Index over plain columns, named the way EF Core names it: IX_<table>_<col>_<col>.
 [[nodiscard]] IndexSpec indexOn(const QString &table, const QStringList &columns,
                                 bool unique = false);
