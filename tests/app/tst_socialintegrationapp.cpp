@@ -1,0 +1,178 @@
+// Settings — Social Integration as the person uses it: the real page, controller and service
+// on the embedded database, a click on Connect, the sandbox's real pages answered by the
+// scripted browser. The README's screenshot comes from this test.
+#include "app/socialintegrationcontroller.h"
+#include "core/service/connectionservice.h"
+#include "core/service/workspace.h"
+#include "models/providerlistmodel.h"
+#include "models/translations.h"
+#include "tests/support/sandboxserver.h"
+#include "tests/support/scriptedbrowser.h"
+#include "tests/ui/screenshot.h"
+#include "ui/mainwindow.h"
+#include "ui/socialintegrationpage.h"
+#include "ui/theme.h"
+
+#include <QApplication>
+#include <QLabel>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace EasyCrm;
+using namespace EasyCrm::Testing;
+
+namespace {
+const QString kUnconfiguredTooltip =
+    QStringLiteral("Contact your administrator to enable this provider");
+constexpr int kFlowTimeoutMs = 30000;
+} // namespace
+
+class TestSocialIntegrationApp final : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+    void init();
+    void cleanup();
+
+    void unconfiguredProvidersAreDisabledWithTheAdminTooltip_data();
+    void unconfiguredProvidersAreDisabledWithTheAdminTooltip();
+    void connectShowsTheHandleAndDisconnectReturnsToNotConnected();
+    void denyShowsTheMessageInline();
+
+private:
+    QPushButton *button(const QString &key) const;
+    QString stateText(const QString &key) const;
+
+    SandboxServer m_sandbox;
+    QTemporaryDir m_dir;
+    SystemClock m_clock;
+    int m_run = 0;
+    std::unique_ptr<Workspace> m_workspace;
+    std::unique_ptr<ConnectionService> m_service;
+    std::unique_ptr<ScriptedBrowser> m_browser;
+    std::unique_ptr<Models::ProviderListModel> m_model;
+    std::unique_ptr<Ui::MainWindow> m_window;
+    Ui::SocialIntegrationPage *m_page = nullptr;
+    std::unique_ptr<App::SocialIntegrationController> m_controller;
+};
+
+void TestSocialIntegrationApp::initTestCase()
+{
+    QVERIFY2(m_sandbox.start(), qPrintable(m_sandbox.errorString()));
+    QVERIFY(Models::installTranslations(*qApp));
+    Ui::Theme::applyAppearance(*qApp);
+}
+
+void TestSocialIntegrationApp::init()
+{
+    SandboxRegistration sandbox;
+    sandbox.issuer = m_sandbox.issuer();
+    auto workspace = Workspace::openEmbedded(
+        m_dir.filePath(QStringLiteral("crm-%1.sqlite").arg(++m_run)), m_clock, sandbox);
+    QVERIFY(workspace.ok());
+    m_workspace = std::move(workspace).value();
+    m_service = std::make_unique<ConnectionService>(
+        m_workspace->database(), m_workspace->protector(), ProviderCatalogue::builtIn(),
+        m_workspace->user(), m_clock);
+    m_browser = std::make_unique<ScriptedBrowser>();
+    m_service->setBrowserOpener(m_browser->opener());
+    m_model = std::make_unique<Models::ProviderListModel>(&m_clock);
+    m_window = std::make_unique<Ui::MainWindow>();
+    m_page = new Ui::SocialIntegrationPage(m_model.get());
+    m_window->addPage(QStringLiteral("Social Integration"), m_page);
+    m_window->setStatusText(QStringLiteral("Database: crm.sqlite (embedded) · Signed in as admin"));
+    m_controller = std::make_unique<App::SocialIntegrationController>(
+        m_service.get(), m_model.get(), m_page);
+    m_controller->setConfirmDisconnect([](const QString &) { return true; });
+    m_window->resize(1040, 720);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+}
+
+void TestSocialIntegrationApp::cleanup()
+{
+    m_controller.reset();
+    m_window.reset();
+    m_model.reset();
+    m_service.reset();
+    m_browser.reset();
+    m_workspace.reset();
+}
+
+QPushButton *TestSocialIntegrationApp::button(const QString &key) const
+{
+    return m_window->findChild<QPushButton *>(QStringLiteral("connectButton_") + key);
+}
+
+QString TestSocialIntegrationApp::stateText(const QString &key) const
+{
+    const auto *label = m_window->findChild<QLabel *>(QStringLiteral("stateLabel_") + key);
+    return label ? label->text() : QStringLiteral("<no state label for %1>").arg(key);
+}
+
+void TestSocialIntegrationApp::unconfiguredProvidersAreDisabledWithTheAdminTooltip_data()
+{
+    QTest::addColumn<QString>("key");
+    for (const char *key : {"linkedin", "x", "facebook", "instagram", "youtube", "tiktok",
+                            "mastodon"})
+        QTest::newRow(key) << QString::fromLatin1(key);
+}
+
+void TestSocialIntegrationApp::unconfiguredProvidersAreDisabledWithTheAdminTooltip()
+{
+    QFETCH(QString, key);
+    QPushButton *connect = button(key);
+    QVERIFY(connect);
+    QVERIFY(!connect->isEnabled());
+    QCOMPARE(connect->toolTip(), kUnconfiguredTooltip);
+    QCOMPARE(stateText(key), QStringLiteral("Not Connected"));
+    QVERIFY(button(QStringLiteral("sandbox"))->isEnabled());
+}
+
+void TestSocialIntegrationApp::connectShowsTheHandleAndDisconnectReturnsToNotConnected()
+{
+    m_browser->setArguments({QStringLiteral("--login"), QStringLiteral("alice"),
+                             QStringLiteral("--decision"), QStringLiteral("approve")});
+    QCOMPARE(stateText(QStringLiteral("sandbox")), QStringLiteral("Not Connected"));
+
+    // 1. The person clicks Connect; the page waits for the browser, then shows the handle.
+    QTest::mouseClick(button(QStringLiteral("sandbox")), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(stateText(QStringLiteral("sandbox")),
+                              QStringLiteral("Connected as @alice. Last sync: just now."),
+                              kFlowTimeoutMs);
+    QCOMPARE(m_browser->openCount(), 1);
+    QTRY_VERIFY(!m_window->findChild<QWidget *>(QStringLiteral("waitingPanel"))->isVisible());
+    QCOMPARE(button(QStringLiteral("sandbox"))->text(), QStringLiteral("Disconnect"));
+    QVERIFY(!saveScreenshot(*m_window, QStringLiteral("social-integration")).isEmpty());
+
+    // 2. Disconnect revokes and the row goes back to Not Connected.
+    QTest::mouseClick(button(QStringLiteral("sandbox")), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(stateText(QStringLiteral("sandbox")),
+                              QStringLiteral("Not Connected"), kFlowTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(m_sandbox.stats().value(u"revocation").toInt(), 1,
+                              kFlowTimeoutMs);
+}
+
+void TestSocialIntegrationApp::denyShowsTheMessageInline()
+{
+    m_browser->setArguments({QStringLiteral("--login"), QStringLiteral("alice"),
+                             QStringLiteral("--decision"), QStringLiteral("deny")});
+    QTest::mouseClick(button(QStringLiteral("sandbox")), Qt::LeftButton);
+    const auto *message = m_window->findChild<QLabel *>(QStringLiteral("messageText"));
+    QVERIFY(message);
+    QTRY_COMPARE_WITH_TIMEOUT(message->text(),
+                              QStringLiteral("Social connection was not authorized. The required "
+                                             "scopes are needed for listening and engagement"),
+                              kFlowTimeoutMs);
+    QVERIFY(message->isVisible());
+    QCOMPARE(stateText(QStringLiteral("sandbox")), QStringLiteral("Not Connected"));
+    QVERIFY(button(QStringLiteral("sandbox"))->isEnabled());
+    QVERIFY(!saveScreenshot(*m_window, QStringLiteral("social-integration-denied")).isEmpty());
+}
+
+QTEST_MAIN(TestSocialIntegrationApp)
+#include "tst_socialintegrationapp.moc"
