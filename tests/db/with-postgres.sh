@@ -27,8 +27,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"${run_as[@]}" "$bindir/initdb" -D "$workdir/data" -A trust -U postgres >"$workdir/initdb.log" 2>&1 \
-    || { cat "$workdir/initdb.log"; exit 1; }
+if ! "${run_as[@]}" "$bindir/initdb" -D "$workdir/data" -A trust -U postgres \
+    >"$workdir/initdb.log" 2>&1; then
+    cat "$workdir/initdb.log"
+    exit 1
+fi
 
 started=""
 for attempt in 1 2 3 4 5; do
