@@ -25,6 +25,7 @@ struct Options
 {
     QString databasePath;
     SandboxRegistration sandbox;
+    DataProtectionSettings protection;
 };
 
 Options parseOptions(const QApplication &app)
@@ -56,6 +57,14 @@ Options parseOptions(const QApplication &app)
                                : settings.value(QStringLiteral("database/path"), defaultPath)
                                      .toString();
     options.sandbox.issuer = QUrl(parser.value(sandbox), QUrl::StrictMode);
+    // The CRM server's Data Protection settings, when they differ from EasyCRM's defaults.
+    options.protection.applicationName =
+        settings.value(QStringLiteral("dataProtection/applicationName"),
+                       options.protection.applicationName)
+            .toString();
+    options.protection.purpose =
+        settings.value(QStringLiteral("dataProtection/purpose"), options.protection.purpose)
+            .toString();
     return options;
 }
 
@@ -74,7 +83,8 @@ int main(int argc, char *argv[])
 
     QDir().mkpath(QFileInfo(options.databasePath).absolutePath());
     SystemClock clock;
-    auto workspace = Workspace::openEmbedded(options.databasePath, clock, options.sandbox);
+    auto workspace = Workspace::openEmbedded(options.databasePath, clock, options.sandbox,
+                                             options.protection);
     if (!workspace) {
         QMessageBox::critical(nullptr, QCoreApplication::applicationName(),
                               workspace.error().message);

@@ -19,10 +19,12 @@ Workspace::~Workspace() = default;
 
 Result<std::unique_ptr<Workspace>> Workspace::openEmbedded(const QString &path,
                                                            const Clock &clock,
-                                                           const SandboxRegistration &sandbox)
+                                                           const SandboxRegistration &sandbox,
+                                                           const DataProtectionSettings &protection)
 {
     std::unique_ptr<Workspace> workspace(new Workspace);
     workspace->m_clock = &clock;
+    workspace->m_protection = protection;
     auto database = Db::Database::openSqlite(path);
     if (!database)
         return database.error();
@@ -65,7 +67,7 @@ Result<void> Workspace::loadKeyRing(bool mayCreateKey)
     }
     m_protector = std::make_unique<Crypto::DataProtector>(
         std::move(ring).value(),
-        QStringList{Contract::kApplicationName, Contract::kTokenPurpose}, *m_clock);
+        QStringList{m_protection.applicationName, m_protection.purpose}, *m_clock);
     return {};
 }
 

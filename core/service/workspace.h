@@ -2,6 +2,7 @@
 
 #include "core/common/clock.h"
 #include "core/common/result.h"
+#include "core/service/crmcontract.h"
 #include "core/service/sessionuser.h"
 
 #include <QString>
@@ -26,6 +27,14 @@ struct SandboxRegistration
     QByteArray clientSecret = QByteArrayLiteral("sandbox-secret");
 };
 
+// How tokens are protected: the CRM server's application name is the first Data Protection
+// purpose, the token purpose the second (DESIGN §5). Both must match the server's settings.
+struct DataProtectionSettings
+{
+    QString applicationName = Contract::kApplicationName;
+    QString purpose = Contract::kTokenPurpose;
+};
+
 // One open CRM database with its key ring and the signed-in user: what every flow needs.
 class Workspace
 {
@@ -34,7 +43,8 @@ public:
     // user and first Data Protection key, and configures the Sandbox provider.
     [[nodiscard]] static Result<std::unique_ptr<Workspace>>
     openEmbedded(const QString &path, const Clock &clock,
-                 const SandboxRegistration &sandbox = SandboxRegistration());
+                 const SandboxRegistration &sandbox = SandboxRegistration(),
+                 const DataProtectionSettings &protection = DataProtectionSettings());
     ~Workspace();
     Q_DISABLE_COPY_MOVE(Workspace)
 
@@ -48,6 +58,8 @@ public:
 private:
     Workspace() = default;
     [[nodiscard]] Result<void> loadKeyRing(bool mayCreateKey);
+
+    DataProtectionSettings m_protection;
     [[nodiscard]] Result<void> seedProviders(const SandboxRegistration &sandbox);
 
     const Clock *m_clock = nullptr;
