@@ -357,12 +357,18 @@ void ConnectionService::onAuthorizeUrl(const QUrl &url)
     setPhase(FlowPhase::WaitingForBrowser);
     emit authorizeUrlReady(m_attempt->providerKey, url);
     const bool opened = m_openBrowser && m_openBrowser(url);
-    if (!opened) {
-        qCWarning(lcService) << "The system browser could not be opened";
-        emit notice(m_attempt->providerKey,
-                    tr("The browser could not be opened. Use \"Copy link\" and open the link in "
-                       "your browser."));
-    }
+    if (!opened)
+        reportBrowserFailed();
+}
+
+void ConnectionService::reportBrowserFailed()
+{
+    if (!m_attempt || m_attempt->phase != FlowPhase::WaitingForBrowser)
+        return;
+    qCWarning(lcService) << "The system browser could not be opened";
+    emit notice(m_attempt->providerKey,
+                tr("The browser could not be opened. Use \"Copy link\" and open the link in "
+                   "your browser."));
 }
 
 void ConnectionService::onStateRejected(OAuth::StateVerdict verdict, const QString &clientAddress)

@@ -83,6 +83,8 @@ public slots:
     void startConnect(const QString &providerKey);
     void disconnectProvider(const QString &providerKey);
     void cancel();
+    // The browser opener ran but no browser opened (learnt after the opener returned).
+    void reportBrowserFailed();
 
 signals:
     void phaseChanged(EasyCrm::FlowPhase phase, const QString &providerKey);
