@@ -53,6 +53,12 @@ enum class ErrorCode {
     // The key ring's XML is malformed, or a key is stored in a form this client cannot use
     // (encrypted at rest, another algorithm).
     KeyRingInvalid,
+    // A production database: no server answered at the address, or it refused the user name
+    // or password.
+    DatabaseUnreachable,
+    DatabaseCredentialsRejected,
+    // The named CRM user exists but is not active (AbpUsers.IsActive).
+    UserInactive,
 };
 Q_ENUM_NS(ErrorCode)
 
