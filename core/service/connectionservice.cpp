@@ -83,10 +83,19 @@ QString jsonTime(const QDateTime &utc)
     return utc.toUTC().toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzz0000Z"));
 }
 
+// Every attempt has its own number: an answer that arrives for an attempt already cancelled
+// or timed out must never be taken for the attempt that runs now.
+quint64 nextAttemptSerial()
+{
+    static quint64 last = 0;
+    return ++last;
+}
+
 } // namespace
 
 struct ConnectionService::Attempt
 {
+    const quint64 serial = nextAttemptSerial();
     QString providerKey;
     ProviderDescriptor provider;
     Db::ProviderConfig config;
@@ -141,6 +150,17 @@ ConnectionService::~ConnectionService() = default;
 void ConnectionService::setBrowserOpener(BrowserOpener opener)
 {
     m_openBrowser = std::move(opener);
+}
+
+void ConnectionService::setStepHook(StepHook hook)
+{
+    m_stepHook = std::move(hook);
+}
+
+void ConnectionService::reachStep(const QString &step) const
+{
+    if (m_stepHook)
+        m_stepHook(step);
 }
 
 void ConnectionService::setSettings(const Settings &settings)
@@ -286,6 +306,7 @@ Result<void> ConnectionService::listenAndRemember(Attempt &attempt)
     pending.creationTime = m_clock.nowUtc();
     pending.expiresAt = pending.creationTime.addSecs(m_settings.pendingLifetime.count());
     Db::PendingAuthorizationRepository pendings(m_db);
+    reachStep(QStringLiteral("pending-insert"));
     if (const Result<void> stored = pendings.insert(pending); !stored)
         return stored.error();
     attempt.pendingId = pending.id;
@@ -331,6 +352,7 @@ OAuth::StateVerdict ConnectionService::checkState(const QByteArray &state)
     if (state.isEmpty())
         return OAuth::StateVerdict::Missing;
     Db::PendingAuthorizationRepository pendings(m_db);
+    reachStep(QStringLiteral("state-consume"));
     const auto consumed =
         pendings.consume(QString::fromLatin1(OAuth::stateHash(state)), m_clock.nowUtc());
     if (!consumed) {
@@ -415,16 +437,22 @@ bool ConnectionService::issuerAccepted(const QString &issuer) const
     return expected.isEmpty() || issuer == expected;
 }
 
+// RFC 9207 §2.4: the whole response is refused, before anything of it is used.
+void ConnectionService::refuseIssuer()
+{
+    writeSecurityLog(Contract::kSecurityIssuerMismatch, QStringLiteral("IssuerMismatch"), {});
+    fail(makeError(ErrorCode::IssuerMismatch,
+                   tr("The sign-in response came from another server than %1 and was "
+                      "refused.")
+                       .arg(m_attempt->provider.displayName)));
+}
+
 void ConnectionService::onCallback(const QByteArray &code, const QString &issuer)
 {
     if (!m_attempt)
         return;
     if (!issuerAccepted(issuer)) {
-        writeSecurityLog(Contract::kSecurityIssuerMismatch, QStringLiteral("IssuerMismatch"), {});
-        fail(makeError(ErrorCode::IssuerMismatch,
-                       tr("The sign-in response came from another server than %1 and was "
-                          "refused.")
-                           .arg(m_attempt->provider.displayName)));
+        refuseIssuer();
         return;
     }
     m_attempt->lifetime.stop();
@@ -432,10 +460,11 @@ void ConnectionService::onCallback(const QByteArray &code, const QString &issuer
 
     const OAuth::TokenEndpoint endpoint = endpointFor(m_attempt->provider, m_attempt->config);
     QPointer<ConnectionService> self(this);
+    const quint64 serial = m_attempt->serial;
     m_tokens->exchangeCode(endpoint, code, QUrl(m_attempt->handler->callback(), QUrl::StrictMode),
                            m_attempt->pkce.verifier, m_attempt->scopes,
-                           [self](Result<OAuth::TokenResponse> tokens) {
-                               if (!self || !self->m_attempt)
+                           [self, serial](Result<OAuth::TokenResponse> tokens) {
+                               if (!self || !self->m_attempt || self->m_attempt->serial != serial)
                                    return;
                                if (!tokens) {
                                    self->fail(tokens.error());
@@ -467,7 +496,12 @@ void ConnectionService::onCallbackError(const QString &error, const QString &iss
 {
     if (!m_attempt)
         return;
-    Q_UNUSED(issuer)
+    // RFC 9207 §2: error responses carry `iss` too. An error from another server is a mix-up,
+    // not the person's answer.
+    if (!issuerAccepted(issuer)) {
+        refuseIssuer();
+        return;
+    }
     if (error == u"access_denied") {
         fail(makeError(ErrorCode::AccessDenied,
                        tr("Social connection was not authorized. The required scopes are "
@@ -487,9 +521,10 @@ void ConnectionService::onTokens(const OAuth::TokenResponse &tokens)
     m_attempt->tokens = tokens;
     setPhase(FlowPhase::Verifying);
     QPointer<ConnectionService> self(this);
+    const quint64 serial = m_attempt->serial;
     m_profiles->fetch(m_attempt->provider.profileEndpoint, m_attempt->provider.profile,
-                      tokens.accessToken, [self](Result<OAuth::Profile> profile) {
-                          if (!self || !self->m_attempt)
+                      tokens.accessToken, [self, serial](Result<OAuth::Profile> profile) {
+                          if (!self || !self->m_attempt || self->m_attempt->serial != serial)
                               return;
                           if (!profile) {
                               self->fail(profile.error());
@@ -554,6 +589,10 @@ Result<QString> ConnectionService::save(const OAuth::Profile &profile)
     row.accessTokenExpiresAt = attempt.tokens.expiresInSeconds
                                    ? now.addSecs(*attempt.tokens.expiresInSeconds)
                                    : QDateTime();
+    // LinkedIn gives refresh tokens a fixed lifetime and says so in refresh_token_expires_in.
+    row.refreshTokenExpiresAt = attempt.tokens.refreshExpiresInSeconds && !refresh.isEmpty()
+                                    ? now.addSecs(*attempt.tokens.refreshExpiresInSeconds)
+                                    : QDateTime();
     row.grantedScopes =
         attempt.tokens.scopeOmitted ? attempt.scopes : attempt.tokens.grantedScopes;
     row.status = Db::ConnectionStatus::Connected;
@@ -561,22 +600,37 @@ Result<QString> ConnectionService::save(const OAuth::Profile &profile)
     row.lastSyncTime = now;
     row.refreshFailureCount = 0;
 
+    if (Result<void> written = writeConnection(row, previous, isNew, now); !written)
+        return written.error();
+    return row.externalHandle;
+}
+
+// One transaction (DESIGN §6): the connection, its audit entry, both jobs and the history
+// row commit together or not at all.
+Result<void> ConnectionService::writeConnection(Db::IntegrationConnection &row,
+                                                Db::ConnectionStatus previous, bool isNew,
+                                                const QDateTime &now)
+{
     Db::Transaction transaction(m_db);
+    reachStep(QStringLiteral("begin"));
     if (Result<void> begun = transaction.begin(); !begun)
-        return begun.error();
+        return begun;
     const QString action =
         isNew ? Contract::kActionConnectionCreated : Contract::kActionConnectionReconnected;
+    reachStep(isNew ? QStringLiteral("connection-insert") : QStringLiteral("connection-update"));
     if (Result<void> stored = storeConnection(row, isNew, now); !stored)
-        return stored.error();
+        return stored;
+    reachStep(QStringLiteral("audit"));
     if (Result<void> audited = writeAudit(row, action, now); !audited)
-        return audited.error();
+        return audited;
+    reachStep(QStringLiteral("jobs"));
     if (Result<void> queued = enqueueJobs(row, now); !queued)
-        return queued.error();
+        return queued;
+    reachStep(QStringLiteral("history"));
     if (Result<void> recorded = recordHistory(row, previous, action, now); !recorded)
-        return recorded.error();
-    if (Result<void> committed = transaction.commit(); !committed)
-        return committed.error();
-    return row.externalHandle;
+        return recorded;
+    reachStep(QStringLiteral("commit"));
+    return transaction.commit();
 }
 
 Result<void> ConnectionService::storeConnection(Db::IntegrationConnection &row, bool isNew,

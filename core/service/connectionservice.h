@@ -55,6 +55,12 @@ class ConnectionService final : public QObject
 
 public:
     using BrowserOpener = std::function<bool(const QUrl &)>;
+    // Test seam: runs right before each database step of a connect attempt, with the step's
+    // name — "pending-insert", "state-consume", "begin", "connection-insert" (or
+    // "connection-update" on a reconnect), "audit", "jobs", "history", "commit". Fault
+    // injection ends the database session there; the many-clients test holds two clients
+    // there. The product never sets it.
+    using StepHook = std::function<void(const QString &step)>;
 
     struct Settings
     {
@@ -69,6 +75,7 @@ public:
     Q_DISABLE_COPY_MOVE(ConnectionService)
 
     void setBrowserOpener(BrowserOpener opener);
+    void setStepHook(StepHook hook);
     void setSettings(const Settings &settings);
     const SessionUser &user() const { return m_user; }
 
@@ -110,10 +117,14 @@ private:
     void onTokens(const OAuth::TokenResponse &tokens);
     void onProfile(const OAuth::Profile &profile);
     [[nodiscard]] bool issuerAccepted(const QString &issuer) const;
+    void refuseIssuer();
     [[nodiscard]] OAuth::TokenEndpoint endpointFor(const ProviderDescriptor &provider,
                                                    const Db::ProviderConfig &config) const;
 
     [[nodiscard]] Result<QString> save(const OAuth::Profile &profile);
+    [[nodiscard]] Result<void> writeConnection(Db::IntegrationConnection &row,
+                                               Db::ConnectionStatus previous, bool isNew,
+                                               const QDateTime &now);
     [[nodiscard]] Result<void> storeConnection(Db::IntegrationConnection &row, bool isNew,
                                                const QDateTime &now);
     [[nodiscard]] Result<void> writeAudit(const Db::IntegrationConnection &row,
@@ -128,6 +139,7 @@ private:
     void writeSecurityLog(const QString &action, const QString &reason,
                           const QString &clientAddress);
 
+    void reachStep(const QString &step) const;
     void setPhase(FlowPhase phase);
     void fail(const Error &error);
     void finishAttempt();
@@ -139,6 +151,7 @@ private:
     const Clock &m_clock;
     Settings m_settings;
     BrowserOpener m_openBrowser;
+    StepHook m_stepHook;
     QNetworkAccessManager *m_network = nullptr;
     OAuth::TokenClient *m_tokens = nullptr;
     OAuth::ProfileClient *m_profiles = nullptr;
