@@ -1,0 +1,628 @@
+#include "core/service/refreshscheduler.h"
+
+#include "core/common/ids.h"
+#include "core/common/secret.h"
+#include "core/crypto/dataprotector.h"
+#include "core/db/connectionhistoryrepository.h"
+#include "core/db/connectionrepository.h"
+#include "core/db/database.h"
+#include "core/db/entities.h"
+#include "core/db/eventoutboxwriter.h"
+#include "core/db/identityreader.h"
+#include "core/db/notificationrepository.h"
+#include "core/db/providerconfigrepository.h"
+#include "core/db/sqlstatement.h"
+#include "core/oauth/tokenclient.h"
+#include "core/service/crmcontract.h"
+
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QNetworkAccessManager>
+#include <QPointer>
+
+#include <algorithm>
+
+Q_LOGGING_CATEGORY(lcRefresh, "easycrm.service.refresh", QtInfoMsg)
+
+namespace EasyCrm {
+
+namespace {
+
+using Db::ConnectionStatus;
+
+// The permission that lets a user work with the tenant's brand accounts (DESIGN §2).
+const QString kUseBrandAccounts = QStringLiteral("EasyCrm.SocialCrm.UseBrandAccounts");
+const QString kNotificationKind = QStringLiteral("ConnectionRequiresReauth");
+
+// Reasons, as the row, the history and the event carry them.
+const QString kReasonExpired = QStringLiteral("AccessTokenExpired");
+const QString kReasonRefreshRejected = QStringLiteral("RefreshTokenRejected");
+const QString kReasonClientRejected = QStringLiteral("ClientRejected");
+const QString kReasonRecovered = QStringLiteral("RefreshRecovered");
+const QString kOutcomeRefreshed = QStringLiteral("Refreshed");
+
+QString guidText(const QUuid &id)
+{
+    return id.toString(QUuid::WithoutBraces);
+}
+
+// The admin's configuration overrides the catalogue's endpoints where it names one.
+ProviderDescriptor effectiveProvider(ProviderDescriptor provider, const Db::ProviderConfig &cfg)
+{
+    if (!cfg.tokenEndpoint.isEmpty())
+        provider.tokenEndpoint = QUrl(cfg.tokenEndpoint, QUrl::StrictMode);
+    return provider;
+}
+
+bool canRefresh(const Db::IntegrationConnection &row, const ProviderDescriptor &provider)
+{
+    return provider.refreshTokens != RefreshTokenBehaviour::None &&
+           !row.protectedRefreshToken.isEmpty();
+}
+
+QString reasonFor(const QString &providerError)
+{
+    return providerError == u"invalid_grant" ? kReasonRefreshRejected : kReasonClientRejected;
+}
+
+void clearLease(Db::IntegrationConnection &row)
+{
+    row.refreshLeaseOwner.clear();
+    row.refreshLeaseUntil = QDateTime();
+}
+
+} // namespace
+
+RefreshFailureKind classifyRefreshFailure(const Error &error)
+{
+    // A server in trouble may answer any error code; its status says to come back (§5.2 has
+    // no 5xx, and RFC 6585 §4 makes 429 a "later").
+    if (error.httpStatus >= 500 || error.httpStatus == 429)
+        return RefreshFailureKind::Transient;
+    static const QStringList permanent = {QStringLiteral("invalid_grant"),
+                                          QStringLiteral("invalid_client"),
+                                          QStringLiteral("unauthorized_client")};
+    const bool answered =
+        error.code == ErrorCode::ErrorResponse || error.code == ErrorCode::HttpError;
+    return answered && permanent.contains(error.providerError) ? RefreshFailureKind::Permanent
+                                                               : RefreshFailureKind::Transient;
+}
+
+// A connection found due, with what the sweep saw of it before taking the lease.
+struct RefreshScheduler::Candidate
+{
+    QUuid id;
+    QDateTime accessTokenExpiresAt;
+    QString protectedRefreshToken;
+};
+
+// One refresh under way: the row as read under the lease, and where to refresh it.
+struct RefreshScheduler::Job
+{
+    Db::IntegrationConnection row;
+    ProviderDescriptor provider;
+    Db::ProviderConfig config;
+    QByteArray refreshToken;
+
+    ~Job() { wipe(refreshToken); }
+};
+
+RefreshScheduler::RefreshScheduler(Db::Database &database, const Crypto::DataProtector &protector,
+                                   const ProviderCatalogue &catalogue, const Clock &clock,
+                                   QObject *parent)
+    : QObject(parent)
+    , m_db(database)
+    , m_protector(protector)
+    , m_catalogue(catalogue)
+    , m_clock(clock)
+    , m_owner(Ids::newConcurrencyStamp())
+    , m_network(new QNetworkAccessManager(this))
+    , m_tokens(new OAuth::TokenClient(m_network, this))
+{
+    qRegisterMetaType<EasyCrm::SweepSummary>();
+    m_tokens->setTimeout(m_settings.networkTimeout);
+    connect(&m_timer, &QTimer::timeout, this, &RefreshScheduler::sweep);
+}
+
+RefreshScheduler::~RefreshScheduler() = default;
+
+void RefreshScheduler::setSettings(const Settings &settings)
+{
+    m_settings = settings;
+    m_settings.maxConcurrent = std::max(1, settings.maxConcurrent);
+    m_tokens->setTimeout(m_settings.networkTimeout);
+}
+
+void RefreshScheduler::start(std::chrono::milliseconds interval)
+{
+    m_timer.start(interval);
+    sweep();
+}
+
+void RefreshScheduler::stop()
+{
+    m_timer.stop();
+}
+
+QDateTime RefreshScheduler::dueTime(const Db::IntegrationConnection &connection,
+                                    const ProviderDescriptor &provider)
+{
+    // Backing off after transient failures: the schedule written then rules.
+    if (connection.refreshFailureCount > 0 && connection.nextRefreshTime.isValid())
+        return connection.nextRefreshTime;
+    if (!connection.accessTokenExpiresAt.isValid())
+        return {};
+    if (!canRefresh(connection, provider))
+        return connection.accessTokenExpiresAt;
+    return connection.accessTokenExpiresAt.addSecs(-provider.refreshLeadSeconds);
+}
+
+std::chrono::seconds RefreshScheduler::backoff(int failureCount, const Settings &settings)
+{
+    const int doublings = std::clamp(failureCount - 1, 0, 20);
+    const auto wait = settings.backoffBase * (qint64(1) << doublings);
+    return std::min<std::chrono::seconds>(wait, settings.backoffMax);
+}
+
+QString RefreshScheduler::reauthMessage(const QString &providerName)
+{
+    //: Notification and tray text; %1 is the provider's name, e.g. LinkedIn.
+    return tr("Your %1 connection needs re-authentication").arg(providerName);
+}
+
+void RefreshScheduler::sweep()
+{
+    if (m_sweeping)
+        return;
+    const QDateTime now = m_clock.nowUtc();
+    Result<QList<Candidate>> due = findDue(now);
+    m_summary = SweepSummary{};
+    m_sweeping = true;
+    if (!due) {
+        qCWarning(lcRefresh) << "Finding due connections failed:" << due.error().detail;
+        m_summary.failed = 1;
+        QMetaObject::invokeMethod(this, &RefreshScheduler::endSweep, Qt::QueuedConnection);
+        return;
+    }
+    m_queue = due.value();
+    m_summary.due = int(m_queue.size());
+    qCDebug(lcRefresh) << "Sweep found" << m_summary.due << "due connections";
+    QMetaObject::invokeMethod(this, &RefreshScheduler::pump, Qt::QueuedConnection);
+}
+
+// Connected rows whose lease is free; the due rule needs the catalogue, so it runs here
+// rather than in SQL. Rows without an expiry never come due.
+Result<QList<RefreshScheduler::Candidate>> RefreshScheduler::findDue(const QDateTime &now) const
+{
+    Db::SqlStatement st(m_db, QStringLiteral("refresh.candidates"));
+    st.prepare(QStringLiteral(
+        "SELECT \"Id\", \"ProviderKey\", \"AccessTokenExpiresAt\", \"ProtectedRefreshToken\", "
+        "\"NextRefreshTime\", \"RefreshFailureCount\" FROM \"SocialCrmIntegrationConnections\" "
+        "WHERE \"Status\" = :Status AND \"AccessTokenExpiresAt\" IS NOT NULL "
+        "AND (\"RefreshLeaseUntil\" IS NULL OR \"RefreshLeaseUntil\" < :Now)"));
+    st.bind(QStringLiteral(":Status"), static_cast<int>(ConnectionStatus::Connected));
+    st.bind(QStringLiteral(":Now"), m_db.timestamp(now));
+    if (Result<void> r = st.exec(); !r)
+        return r.error();
+    QList<std::pair<QDateTime, Candidate>> due;
+    while (st.next()) {
+        Db::IntegrationConnection row;
+        row.accessTokenExpiresAt =
+            m_db.readTimestamp(st.value(QStringLiteral("AccessTokenExpiresAt")));
+        row.protectedRefreshToken = st.value(QStringLiteral("ProtectedRefreshToken")).toString();
+        row.nextRefreshTime = m_db.readTimestamp(st.value(QStringLiteral("NextRefreshTime")));
+        row.refreshFailureCount = st.value(QStringLiteral("RefreshFailureCount")).toInt();
+        const ProviderDescriptor *provider =
+            m_catalogue.find(st.value(QStringLiteral("ProviderKey")).toString());
+        const QDateTime when = provider ? dueTime(row, *provider) : QDateTime();
+        if (when.isValid() && when <= now) {
+            const QUuid id = m_db.readGuid(st.value(QStringLiteral("Id")));
+            due.append({when, Candidate{id, row.accessTokenExpiresAt, row.protectedRefreshToken}});
+        }
+    }
+    // Most urgent first, so a bounded batch never starves the oldest.
+    std::sort(due.begin(), due.end(),
+              [](const auto &a, const auto &b) { return a.first < b.first; });
+    QList<Candidate> candidates;
+    for (qsizetype i = 0; i < due.size() && i < m_settings.batchLimit; ++i)
+        candidates.append(due.at(i).second);
+    return candidates;
+}
+
+void RefreshScheduler::pump()
+{
+    while (m_active < m_settings.maxConcurrent && !m_queue.isEmpty()) {
+        ++m_active;
+        begin(m_queue.takeFirst());
+    }
+    if (m_active == 0 && m_queue.isEmpty() && m_sweeping)
+        endSweep();
+}
+
+void RefreshScheduler::begin(const Candidate &candidate)
+{
+    auto job = std::make_shared<Job>();
+    const Result<Outcome> prepared = prepare(*job, candidate);
+    if (!prepared) {
+        onLocalFailure(*job, prepared.error());
+        return;
+    }
+    if (prepared.value() != Outcome::Refreshed) {
+        finish(prepared.value());
+        return;
+    }
+    requestRefresh(std::move(job));
+}
+
+// Takes the lease and decides whether a token request is needed. Refreshed means "go on";
+// any other outcome is final and the lease is already given back.
+Result<RefreshScheduler::Outcome> RefreshScheduler::prepare(Job &job, const Candidate &candidate)
+{
+    const QDateTime now = m_clock.nowUtc();
+    Db::ConnectionRepository connections(m_db);
+    auto lease = connections.acquireRefreshLease(candidate.id, m_owner, now,
+                                                 now.addSecs(m_settings.leaseDuration.count()));
+    if (!lease)
+        return lease.error().code == ErrorCode::Busy ? Result<Outcome>(Outcome::Busy)
+                                                     : Result<Outcome>(lease.error());
+    // Read again under the lease: another client may have refreshed it since the sweep
+    // listed it. Its new token is then the one to use, so nothing is left to do.
+    auto found = connections.findById(candidate.id);
+    if (!found)
+        return found.error();
+    if (!found.value())
+        return Outcome::Elsewhere; // removed meanwhile; its lease went with it
+    job.row = *found.value();
+    if (job.row.status != ConnectionStatus::Connected ||
+        job.row.accessTokenExpiresAt != candidate.accessTokenExpiresAt ||
+        job.row.protectedRefreshToken != candidate.protectedRefreshToken) {
+        releaseLease(job.row.id);
+        return Outcome::Elsewhere;
+    }
+    auto config = Db::ProviderConfigRepository(m_db).find(job.row.tenantId, job.row.providerKey);
+    if (!config)
+        return config.error();
+    const ProviderDescriptor *catalogued = m_catalogue.find(job.row.providerKey);
+    if (!catalogued)
+        return makeError(ErrorCode::ProviderUnknown, tr("This provider is not known."));
+    job.config = config.value().value_or(Db::ProviderConfig{});
+    job.provider = effectiveProvider(*catalogued, job.config);
+    if (!canRefresh(job.row, job.provider))
+        return expireWithoutRefresh(job);
+    if (!config.value() || job.config.clientId.isEmpty())
+        return makeError(ErrorCode::ProviderNotConfigured,
+                         tr("%1 is not configured, so its tokens cannot be refreshed.")
+                             .arg(job.provider.displayName));
+    auto refreshToken = m_protector.unprotect(job.row.protectedRefreshToken);
+    if (!refreshToken)
+        return refreshToken.error();
+    job.refreshToken = refreshToken.value();
+    return Outcome::Refreshed;
+}
+
+// Providers without refresh tokens (Mastodon, Facebook, Instagram here): the connection
+// works until its access token expires, and then only a new authorization helps.
+Result<RefreshScheduler::Outcome> RefreshScheduler::expireWithoutRefresh(Job &job)
+{
+    if (job.row.accessTokenExpiresAt > m_clock.nowUtc()) {
+        releaseLease(job.row.id);
+        return Outcome::Elsewhere;
+    }
+    if (Result<void> marked = markRequiresReauth(job, kReasonExpired, {}); !marked)
+        return marked.error();
+    return Outcome::Reauth;
+}
+
+void RefreshScheduler::requestRefresh(std::shared_ptr<Job> job)
+{
+    OAuth::TokenEndpoint endpoint =
+        OAuth::tokenEndpointFor(job->provider, job->provider.tokenEndpoint, job->config.clientId);
+    if (!job->config.protectedClientSecret.isEmpty()) {
+        auto secret = m_protector.unprotect(job->config.protectedClientSecret);
+        if (!secret) {
+            onLocalFailure(*job, secret.error());
+            return;
+        }
+        endpoint.clientSecret = secret.value();
+    }
+    QPointer<RefreshScheduler> self(this);
+    m_tokens->refresh(endpoint, job->refreshToken, job->row.grantedScopes,
+                      [self, job](Result<OAuth::TokenResponse> tokens) {
+                          if (!self)
+                              return;
+                          if (tokens)
+                              self->onRefreshed(*job, tokens.value());
+                          else
+                              self->onRefreshFailed(*job, tokens.error());
+                      });
+    wipe(endpoint.clientSecret);
+}
+
+void RefreshScheduler::onRefreshed(Job &job, const OAuth::TokenResponse &tokens)
+{
+    if (Result<void> stored = storeTokens(job, tokens); !stored) {
+        // The provider may have rotated the refresh token already; nothing else can be
+        // done for it here, and the next sweep learns what the provider thinks of it.
+        qCWarning(lcRefresh) << "Refreshed tokens could not be stored:"
+                             << errorCodeName(stored.error().code) << stored.error().detail;
+        releaseLease(job.row.id);
+        finish(Outcome::Failed);
+        return;
+    }
+    qCDebug(lcRefresh) << "Refreshed connection" << job.row.id;
+    emit connectionRefreshed(job.row.id);
+    finish(Outcome::Refreshed);
+}
+
+void RefreshScheduler::onRefreshFailed(Job &job, const Error &error)
+{
+    qCInfo(lcRefresh) << "Refresh failed:" << errorCodeName(error.code) << error.httpStatus
+                      << error.providerError;
+    if (classifyRefreshFailure(error) == RefreshFailureKind::Transient) {
+        const Result<void> kept = storeTransient(job, error);
+        if (!kept)
+            releaseLease(job.row.id);
+        finish(kept ? Outcome::Transient : Outcome::Failed);
+        return;
+    }
+    // Never blame the grant for a rotation another client won: if the stored refresh token
+    // is no longer the one presented, the rejection was about a spent token, not this row.
+    auto current = Db::ConnectionRepository(m_db).findById(job.row.id);
+    if (!current || !current.value() ||
+        current.value()->protectedRefreshToken != job.row.protectedRefreshToken ||
+        current.value()->status != ConnectionStatus::Connected) {
+        releaseLease(job.row.id);
+        finish(current ? Outcome::Elsewhere : Outcome::Failed);
+        return;
+    }
+    job.row = *current.value();
+    const Result<void> marked =
+        markRequiresReauth(job, reasonFor(error.providerError), error.providerError);
+    if (!marked) {
+        qCWarning(lcRefresh) << "Requires Re-auth could not be stored:" << marked.error().detail;
+        releaseLease(job.row.id);
+    }
+    finish(marked ? Outcome::Reauth : Outcome::Failed);
+}
+
+// Not the provider's fault (the key ring, the configuration, the database): back off like a
+// transient failure so the sweep does not spin on it, and report it as a failure.
+void RefreshScheduler::onLocalFailure(Job &job, const Error &error)
+{
+    qCWarning(lcRefresh) << "Refresh not possible:" << errorCodeName(error.code) << error.detail;
+    if (job.row.id.isNull() || !storeTransient(job, error))
+        releaseLease(job.row.id);
+    finish(Outcome::Failed);
+}
+
+Result<void> RefreshScheduler::storeTokens(Job &job, const OAuth::TokenResponse &tokens)
+{
+    Db::IntegrationConnection &row = job.row;
+    auto access = m_protector.protect(tokens.accessToken);
+    if (!access)
+        return access.error();
+    // RFC 6749 §6: the server MAY issue a new refresh token; without one the old one stays
+    // valid (Google). A blank one is never stored over a working one.
+    if (!tokens.refreshToken.isEmpty()) {
+        auto refresh = m_protector.protect(tokens.refreshToken);
+        if (!refresh)
+            return refresh.error();
+        row.protectedRefreshToken = refresh.value();
+    }
+    const QDateTime now = m_clock.nowUtc();
+    row.protectedAccessToken = access.value();
+    row.accessTokenExpiresAt =
+        tokens.expiresInSeconds ? now.addSecs(*tokens.expiresInSeconds) : QDateTime();
+    if (tokens.refreshExpiresInSeconds)
+        row.refreshTokenExpiresAt = now.addSecs(*tokens.refreshExpiresInSeconds);
+    if (!tokens.scopeOmitted)
+        row.grantedScopes = tokens.grantedScopes;
+    const bool recovered = row.refreshFailureCount > 0;
+    row.refreshFailureCount = 0;
+    row.lastRefreshTime = now;
+    row.lastRefreshOutcome = kOutcomeRefreshed;
+    row.nextRefreshTime = dueTime(row, job.provider);
+    clearLease(row);
+    row.lastModificationTime = now;
+    row.lastModifierId.reset();
+
+    Db::Transaction transaction(m_db);
+    if (Result<void> begun = transaction.begin(); !begun)
+        return begun;
+    auto updated = Db::ConnectionRepository(m_db).update(row, row.concurrencyStamp);
+    if (!updated)
+        return updated.error();
+    if (recovered) {
+        if (Result<void> r =
+                appendHistory(row, ConnectionStatus::Connected, kReasonRecovered, {}, now);
+            !r)
+            return r;
+    }
+    return transaction.commit();
+}
+
+Result<void> RefreshScheduler::storeTransient(Job &job, const Error &error)
+{
+    Db::IntegrationConnection &row = job.row;
+    const QDateTime now = m_clock.nowUtc();
+    row.refreshFailureCount += 1;
+    row.nextRefreshTime = now.addSecs(backoff(row.refreshFailureCount, m_settings).count());
+    row.lastRefreshTime = now;
+    row.lastRefreshOutcome = error.providerError.isEmpty()
+                                 ? errorCodeName(error.code)
+                                 : errorCodeName(error.code) + u':' + error.providerError;
+    if (error.httpStatus > 0)
+        row.lastRefreshOutcome += QStringLiteral(" (HTTP %1)").arg(error.httpStatus);
+    clearLease(row);
+    row.lastModificationTime = now;
+    row.lastModifierId.reset();
+    auto updated = Db::ConnectionRepository(m_db).update(row, row.concurrencyStamp);
+    if (!updated)
+        return updated.error();
+    row.concurrencyStamp = updated.value();
+    return {};
+}
+
+// One transaction: the status, the event for the server, the notifications and the history,
+// so the user hears of a transition exactly when it is stored. Only a Connected row gets
+// here, and the next sweep no longer lists it: once per transition, not once per attempt.
+Result<void> RefreshScheduler::markRequiresReauth(Job &job, const QString &reason,
+                                                  const QString &providerError)
+{
+    Db::IntegrationConnection &row = job.row;
+    const QDateTime now = m_clock.nowUtc();
+    const ConnectionStatus previous = row.status;
+    row.status = ConnectionStatus::RequiresReauth;
+    row.statusReason = reason;
+    row.lastRefreshTime = now;
+    row.lastRefreshOutcome =
+        providerError.isEmpty() ? reason : reason + u':' + providerError.left(64);
+    row.nextRefreshTime = QDateTime();
+    clearLease(row);
+    row.lastModificationTime = now;
+    row.lastModifierId.reset();
+
+    Db::Transaction transaction(m_db);
+    if (Result<void> begun = transaction.begin(); !begun)
+        return begun;
+    if (auto updated = Db::ConnectionRepository(m_db).update(row, row.concurrencyStamp); !updated)
+        return updated.error();
+    const QJsonObject event{
+        {QStringLiteral("connectionId"), guidText(row.id)},
+        {QStringLiteral("tenantId"),
+         row.tenantId ? QJsonValue(guidText(*row.tenantId)) : QJsonValue(QJsonValue::Null)},
+        {QStringLiteral("providerKey"), row.providerKey},
+        {QStringLiteral("reason"), reason},
+        {QStringLiteral("providerError"),
+         providerError.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(providerError)}};
+    if (Result<void> r =
+            Db::EventOutboxWriter(m_db).add(Contract::kEventConnectionDegraded, event, now);
+        !r)
+        return r;
+    if (Result<void> r = notifyRecipients(job, now); !r)
+        return r;
+    if (Result<void> r = appendHistory(row, previous, reason, providerError, now); !r)
+        return r;
+    if (Result<void> r = transaction.commit(); !r)
+        return r;
+    emit connectionDegraded(row.id, row.providerKey, reauthMessage(job.provider.displayName));
+    return {};
+}
+
+Result<void> RefreshScheduler::appendHistory(const Db::IntegrationConnection &row,
+                                             ConnectionStatus from, const QString &reason,
+                                             const QString &providerError, const QDateTime &now)
+{
+    Db::ConnectionHistoryEntry entry;
+    entry.tenantId = row.tenantId;
+    entry.connectionId = row.id;
+    entry.fromStatus = from;
+    entry.toStatus = row.status;
+    entry.reason = reason;
+    entry.providerError = providerError.left(64);
+    entry.creationTime = now;
+    return Db::ConnectionHistoryRepository(m_db).append(entry);
+}
+
+Result<void> RefreshScheduler::notifyRecipients(const Job &job, const QDateTime &now)
+{
+    const Result<QList<QUuid>> users = recipients(job.row);
+    if (!users)
+        return users.error();
+    Db::NotificationRepository notifications(m_db);
+    for (const QUuid &user : users.value()) {
+        Db::Notification notification;
+        notification.tenantId = job.row.tenantId;
+        notification.userId = user;
+        notification.connectionId = job.row.id;
+        notification.kind = kNotificationKind;
+        notification.message = reauthMessage(job.provider.displayName);
+        notification.creationTime = now;
+        if (Result<void> r = notifications.insert(notification); !r)
+            return r;
+    }
+    return {};
+}
+
+// The owner of a personal connection; for a brand account connection every active user of
+// the tenant who may use brand accounts, or its creator when nobody holds that permission.
+Result<QList<QUuid>> RefreshScheduler::recipients(const Db::IntegrationConnection &row) const
+{
+    if (row.ownerUserId)
+        return QList<QUuid>{*row.ownerUserId};
+    Db::SqlStatement st(m_db, QStringLiteral("refresh.tenant-users"));
+    st.prepare(QStringLiteral("SELECT \"Id\" FROM \"AbpUsers\" WHERE \"IsDeleted\" = :Deleted "
+                              "AND \"IsActive\" = :Active AND ") +
+               (row.tenantId ? QStringLiteral("\"TenantId\" = :Tenant")
+                             : QStringLiteral("\"TenantId\" IS NULL")));
+    st.bind(QStringLiteral(":Deleted"), m_db.boolean(false));
+    st.bind(QStringLiteral(":Active"), m_db.boolean(true));
+    if (row.tenantId)
+        st.bind(QStringLiteral(":Tenant"), m_db.guid(*row.tenantId));
+    if (Result<void> r = st.exec(); !r)
+        return r.error();
+    QList<QUuid> users;
+    while (st.next())
+        users.append(m_db.readGuid(st.value(QStringLiteral("Id"))));
+    QList<QUuid> allowed;
+    const Db::IdentityReader identity(m_db);
+    for (const QUuid &user : std::as_const(users)) {
+        auto granted = identity.grantedPermissions(row.tenantId, user);
+        if (!granted)
+            return granted.error();
+        if (granted.value().contains(kUseBrandAccounts))
+            allowed.append(user);
+    }
+    if (allowed.isEmpty() && row.creatorId)
+        allowed.append(*row.creatorId);
+    return allowed;
+}
+
+void RefreshScheduler::releaseLease(const QUuid &id)
+{
+    if (id.isNull())
+        return;
+    if (auto released = Db::ConnectionRepository(m_db).releaseRefreshLease(id, m_owner); !released)
+        qCDebug(lcRefresh) << "Lease not released:" << errorCodeName(released.error().code);
+}
+
+void RefreshScheduler::finish(Outcome outcome)
+{
+    switch (outcome) {
+    case Outcome::Refreshed:
+        ++m_summary.refreshed;
+        break;
+    case Outcome::Elsewhere:
+        ++m_summary.refreshedElsewhere;
+        break;
+    case Outcome::Transient:
+        ++m_summary.transientFailures;
+        break;
+    case Outcome::Reauth:
+        ++m_summary.requiresReauth;
+        break;
+    case Outcome::Busy:
+        ++m_summary.busy;
+        break;
+    case Outcome::Failed:
+        ++m_summary.failed;
+        break;
+    }
+    --m_active;
+    // Queued, so a job that ends at once never recurses into the next one.
+    QMetaObject::invokeMethod(this, &RefreshScheduler::pump, Qt::QueuedConnection);
+}
+
+void RefreshScheduler::endSweep()
+{
+    if (!m_sweeping)
+        return;
+    m_sweeping = false;
+    qCInfo(lcRefresh) << "Sweep done:" << m_summary.due << "due," << m_summary.refreshed
+                      << "refreshed," << m_summary.requiresReauth << "need re-auth,"
+                      << m_summary.transientFailures << "transient," << m_summary.failed
+                      << "failed";
+    emit sweepFinished(m_summary);
+}
+
+} // namespace EasyCrm

@@ -1,0 +1,169 @@
+#pragma once
+
+#include "core/common/clock.h"
+#include "core/common/providercatalogue.h"
+#include "core/common/result.h"
+
+#include <QDateTime>
+#include <QList>
+#include <QMetaType>
+#include <QObject>
+#include <QString>
+#include <QTimer>
+#include <QUuid>
+
+#include <chrono>
+#include <memory>
+
+class QNetworkAccessManager;
+
+namespace EasyCrm::Db {
+class Database;
+struct IntegrationConnection;
+enum class ConnectionStatus;
+} // namespace EasyCrm::Db
+namespace EasyCrm::Crypto {
+class DataProtector;
+}
+namespace EasyCrm::OAuth {
+class TokenClient;
+struct TokenResponse;
+} // namespace EasyCrm::OAuth
+
+namespace EasyCrm {
+
+// How a failed refresh is treated. RFC 6749 §5.2: invalid_grant (the refresh token is
+// revoked, expired or spent), invalid_client and unauthorized_client will fail the same way
+// on every retry, so only a new authorization helps. Everything else — no answer, a timeout,
+// 5xx, 429, an unexpected answer — may pass, so the tokens are kept and the refresh retried.
+enum class RefreshFailureKind { Permanent, Transient };
+[[nodiscard]] RefreshFailureKind classifyRefreshFailure(const Error &error);
+
+// What one sweep did, connection by connection.
+struct SweepSummary
+{
+    int due = 0;                // candidates found
+    int refreshed = 0;          // new tokens stored
+    int refreshedElsewhere = 0; // another client refreshed (or changed) it first
+    int transientFailures = 0;  // tokens kept, retried later with backoff
+    int requiresReauth = 0;     // marked Requires Re-auth in this sweep
+    int busy = 0;               // another client holds the lease
+    int failed = 0;             // a local failure (database, key ring, configuration)
+
+    [[nodiscard]] bool allSucceeded() const { return transientFailures == 0 && failed == 0; }
+};
+
+// Keeps connections' tokens fresh (issue: token lifecycle; DESIGN §2 "Reconnect after token
+// expiry").
+//
+//   sweep ─► candidates: Connected rows whose refresh time has come, lease free
+//     │        due = NextRefreshTime while backing off, else AccessTokenExpiresAt - lead
+//     ▼        (no refresh token: AccessTokenExpiresAt itself)
+//   per connection, at most maxConcurrent at once:
+//     take the database lease ── Busy ─► leave it to the other client
+//     re-read the row ── expiry or refresh token moved ─► refreshed elsewhere: done
+//     no refresh token and expired ─► Requires Re-auth ("AccessTokenExpired")
+//     TokenClient::refresh (async) ─┬─ tokens ─► one transaction: access + refresh token
+//                                   │            (an omitted refresh_token keeps the old one)
+//                                   ├─ permanent ─► re-read: refresh token changed? not ours
+//                                   │     else one transaction: Requires Re-auth, outbox
+//                                   │     event, notifications, history
+//                                   └─ transient ─► tokens kept, backoff, still Connected
+//   every write also frees the lease; sweepFinished(summary) when all are done.
+class RefreshScheduler final : public QObject
+{
+    Q_OBJECT
+
+public:
+    struct Settings
+    {
+        int maxConcurrent = 4;
+        int batchLimit = 500;
+        std::chrono::seconds leaseDuration{120};
+        std::chrono::milliseconds networkTimeout{15000};
+        std::chrono::seconds backoffBase{60};
+        std::chrono::seconds backoffMax{3600};
+    };
+
+    RefreshScheduler(Db::Database &database, const Crypto::DataProtector &protector,
+                     const ProviderCatalogue &catalogue, const Clock &clock,
+                     QObject *parent = nullptr);
+    ~RefreshScheduler() override;
+    Q_DISABLE_COPY_MOVE(RefreshScheduler)
+
+    void setSettings(const Settings &settings);
+    const Settings &settings() const { return m_settings; }
+    bool isSweeping() const { return m_sweeping; }
+    // Who holds a lease this scheduler took (RefreshLeaseOwner).
+    QString leaseOwner() const { return m_owner; }
+
+    // The app's mode: a sweep now and then one every `interval`.
+    void start(std::chrono::milliseconds interval);
+    void stop();
+    bool isActive() const { return m_timer.isActive(); }
+
+    // When `connection` is due for a refresh (or, without a refresh token, for re-auth).
+    // Invalid when it never is (no expiry known).
+    [[nodiscard]] static QDateTime dueTime(const Db::IntegrationConnection &connection,
+                                           const ProviderDescriptor &provider);
+    // The wait after `failureCount` consecutive transient failures: doubling, capped.
+    [[nodiscard]] static std::chrono::seconds backoff(int failureCount, const Settings &settings);
+    // The notification and tray text for a connection that needs re-authentication.
+    [[nodiscard]] static QString reauthMessage(const QString &providerName);
+
+public slots:
+    // Starts one sweep; does nothing while one runs.
+    void sweep();
+
+signals:
+    void sweepFinished(const EasyCrm::SweepSummary &summary);
+    void connectionRefreshed(const QUuid &connectionId);
+    // Once per transition to Requires Re-auth; `message` is reauthMessage().
+    void connectionDegraded(const QUuid &connectionId, const QString &providerKey,
+                            const QString &message);
+
+private:
+    struct Candidate;
+    struct Job;
+    enum class Outcome { Refreshed, Elsewhere, Transient, Reauth, Busy, Failed };
+
+    [[nodiscard]] Result<QList<Candidate>> findDue(const QDateTime &now) const;
+    void pump();
+    void begin(const Candidate &candidate);
+    [[nodiscard]] Result<Outcome> prepare(Job &job, const Candidate &candidate);
+    [[nodiscard]] Result<Outcome> expireWithoutRefresh(Job &job);
+    void requestRefresh(std::shared_ptr<Job> job);
+    void onRefreshed(Job &job, const OAuth::TokenResponse &tokens);
+    void onRefreshFailed(Job &job, const Error &error);
+    void onLocalFailure(Job &job, const Error &error);
+    [[nodiscard]] Result<void> storeTokens(Job &job, const OAuth::TokenResponse &tokens);
+    [[nodiscard]] Result<void> storeTransient(Job &job, const Error &error);
+    [[nodiscard]] Result<void> markRequiresReauth(Job &job, const QString &reason,
+                                                  const QString &providerError);
+    [[nodiscard]] Result<void> appendHistory(const Db::IntegrationConnection &row,
+                                             Db::ConnectionStatus from, const QString &reason,
+                                             const QString &providerError, const QDateTime &now);
+    [[nodiscard]] Result<void> notifyRecipients(const Job &job, const QDateTime &now);
+    [[nodiscard]] Result<QList<QUuid>> recipients(const Db::IntegrationConnection &row) const;
+    void releaseLease(const QUuid &id);
+    void finish(Outcome outcome);
+    void endSweep();
+
+    Db::Database &m_db;
+    const Crypto::DataProtector &m_protector;
+    const ProviderCatalogue &m_catalogue;
+    const Clock &m_clock;
+    Settings m_settings;
+    QString m_owner;
+    QNetworkAccessManager *m_network = nullptr;
+    OAuth::TokenClient *m_tokens = nullptr;
+    QTimer m_timer;
+    QList<Candidate> m_queue;
+    int m_active = 0;
+    bool m_sweeping = false;
+    SweepSummary m_summary;
+};
+
+} // namespace EasyCrm
+
+Q_DECLARE_METATYPE(EasyCrm::SweepSummary)
