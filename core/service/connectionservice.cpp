@@ -112,6 +112,7 @@ struct ConnectionService::Attempt
     QByteArray accessToken;
     QByteArray refreshToken;
     OAuth::TokenResponse tokens;
+    Error storageFailure; // the database failed while checking the returned state
 
     ~Attempt()
     {
@@ -201,7 +202,9 @@ Result<QList<ProviderStatus>> ConnectionService::providerStatuses() const
         status.providerKey = provider.key;
         status.providerName = provider.displayName;
         status.configured = isConfigured(config.value());
+        m_shownStamps.remove(provider.key);
         if (const auto &row = connection.value()) {
+            m_shownStamps.insert(provider.key, row->concurrencyStamp);
             status.state = toState(row->status);
             status.connectionId = row->id;
             status.externalHandle = row->externalHandle;
@@ -258,11 +261,8 @@ Result<void> ConnectionService::prepareAttempt(Attempt &attempt)
     auto existing = connections.findForUser(m_user.tenantId, m_user.userId, attempt.providerKey);
     if (!existing)
         return existing.error();
-    if (existing.value() && existing.value()->status == Db::ConnectionStatus::Connected) {
-        return makeError(ErrorCode::AlreadyConnected,
-                         tr("This provider is already connected. Disconnect it first to "
-                            "connect another account."));
-    }
+    if (existing.value() && existing.value()->status == Db::ConnectionStatus::Connected)
+        return alreadyConnectedError(QStringLiteral("prepare: connected"));
     attempt.existing = existing.value();
     return {};
 }
@@ -361,7 +361,13 @@ OAuth::StateVerdict ConnectionService::checkState(const QByteArray &state)
             return OAuth::StateVerdict::Expired;
         case ErrorCode::AlreadyUsed:
             return OAuth::StateVerdict::AlreadyUsed;
+        case ErrorCode::NotFound:
+            return OAuth::StateVerdict::Unknown;
         default:
+            // The database failed, not the state. Fail closed (HTTP 400); onStateRejected
+            // then ends the attempt with this error instead of logging a security event.
+            if (m_attempt)
+                m_attempt->storageFailure = m_db.explainFailure(consumed.error());
             return OAuth::StateVerdict::Unknown;
         }
     }
@@ -395,6 +401,11 @@ void ConnectionService::reportBrowserFailed()
 
 void ConnectionService::onStateRejected(OAuth::StateVerdict verdict, const QString &clientAddress)
 {
+    if (m_attempt && m_attempt->storageFailure.isError()) {
+        const Error failure = m_attempt->storageFailure; // fail() ends the attempt
+        fail(failure);
+        return;
+    }
     const QString reason = OAuth::stateVerdictName(verdict);
     qCWarning(lcService) << "Rejected an authorization callback:" << reason;
     writeSecurityLog(Contract::kSecurityStateRejected, reason, clientAddress);
@@ -539,7 +550,10 @@ void ConnectionService::onProfile(const OAuth::Profile &profile)
     setPhase(FlowPhase::Saving);
     const Result<QString> saved = save(profile);
     if (!saved) {
+        const bool changedElsewhere = isChangedElsewhere(saved.error());
         fail(saved.error());
+        if (changedElsewhere)
+            emit statusesChanged(); // show what the other client wrote
         return;
     }
     const QString key = m_attempt->providerKey;
@@ -601,7 +615,7 @@ Result<QString> ConnectionService::save(const OAuth::Profile &profile)
     row.refreshFailureCount = 0;
 
     if (Result<void> written = writeConnection(row, previous, isNew, now); !written)
-        return written.error();
+        return explainRace(written.error());
     return row.externalHandle;
 }
 
@@ -713,14 +727,24 @@ void ConnectionService::disconnectProvider(const QString &providerKey)
 {
     Db::ConnectionRepository connections(m_db);
     auto found = connections.findForUser(m_user.tenantId, m_user.userId, providerKey);
-    if (!found || !found.value()) {
-        emit disconnectFinished(providerKey,
-                                found ? makeError(ErrorCode::NotFound,
-                                                  tr("This provider is not connected."))
-                                      : found.error());
+    if (!found) {
+        reportDisconnectFailed(providerKey, found.error());
+        return;
+    }
+    if (!found.value()) {
+        emit disconnectFinished(
+            providerKey, makeError(ErrorCode::NotFound, tr("This provider is not connected.")));
         return;
     }
     Db::IntegrationConnection row = *found.value();
+    // The person chose on what the page showed. A row changed since (another client, another
+    // machine) is not theirs to overwrite: reload it and let them look again.
+    const auto shown = m_shownStamps.constFind(providerKey);
+    if (shown != m_shownStamps.cend() && *shown != row.concurrencyStamp) {
+        reportDisconnectFailed(providerKey,
+                               changedElsewhereError(QStringLiteral("disconnect: stale stamp")));
+        return;
+    }
     // Revoke the refresh token where there is one: RFC 7009 §2.1 has the server drop the
     // access tokens of the same grant with it.
     const QString protectedToken = row.protectedRefreshToken.isEmpty()
@@ -731,9 +755,10 @@ void ConnectionService::disconnectProvider(const QString &providerKey)
                                           : m_protector.unprotect(protectedToken);
 
     if (Result<void> removed = removeTokens(row); !removed) {
-        emit disconnectFinished(providerKey, removed.error());
+        reportDisconnectFailed(providerKey, removed.error());
         return;
     }
+    m_shownStamps.remove(providerKey);
     emit statusesChanged();
     revokeAtProvider(providerKey, token ? token.value() : QByteArray(), isRefresh);
 }
@@ -758,6 +783,15 @@ Result<void> ConnectionService::removeTokens(Db::IntegrationConnection row)
         !recorded)
         return recorded;
     return transaction.commit();
+}
+
+void ConnectionService::reportDisconnectFailed(const QString &providerKey, const Error &error)
+{
+    const Error explained = m_db.explainFailure(explainRace(error));
+    qCInfo(lcService) << "Disconnect failed:" << errorCodeName(explained.code);
+    if (isChangedElsewhere(explained))
+        emit statusesChanged();
+    emit disconnectFailed(providerKey, explained);
 }
 
 void ConnectionService::revokeAtProvider(const QString &providerKey, QByteArray token,
@@ -798,9 +832,12 @@ void ConnectionService::fail(const Error &error)
     if (!m_attempt)
         return;
     const QString key = m_attempt->providerKey;
-    qCInfo(lcService) << "Connect attempt failed:" << errorCodeName(error.code);
+    // Copied before the attempt ends: `error` may live in it. Asked before any further use
+    // of the database, which would reopen a lost connection.
+    const Error explained = m_db.explainFailure(error);
+    qCInfo(lcService) << "Connect attempt failed:" << errorCodeName(explained.code);
     finishAttempt();
-    emit connectFailed(key, error);
+    emit connectFailed(key, explained);
 }
 
 void ConnectionService::finishAttempt()
@@ -810,6 +847,42 @@ void ConnectionService::finishAttempt()
     const QString key = m_attempt->providerKey;
     m_attempt.reset();
     emit phaseChanged(FlowPhase::Idle, key);
+}
+
+Error ConnectionService::alreadyConnectedError(const QString &detail)
+{
+    return makeError(ErrorCode::AlreadyConnected,
+                     tr("This provider is already connected. Disconnect it first to connect "
+                        "another account."),
+                     detail);
+}
+
+Error ConnectionService::changedElsewhereError(const QString &detail)
+{
+    return makeError(ErrorCode::ConcurrencyConflict,
+                     tr("This connection was changed elsewhere and has been reloaded; nothing "
+                        "was overwritten. Check it and try again."),
+                     detail);
+}
+
+bool ConnectionService::isChangedElsewhere(const Error &error)
+{
+    return error.code == ErrorCode::AlreadyConnected ||
+           error.code == ErrorCode::ConcurrencyConflict;
+}
+
+// Another client got there first, and the database decided: its unique index (one connection
+// per user and provider) or the row's ConcurrencyStamp. Said in the person's words.
+Error ConnectionService::explainRace(const Error &error)
+{
+    switch (error.code) {
+    case ErrorCode::AlreadyConnected:
+        return alreadyConnectedError(error.detail);
+    case ErrorCode::ConcurrencyConflict:
+        return changedElsewhereError(error.detail);
+    default:
+        return error;
+    }
 }
 
 void ConnectionService::cancel()

@@ -6,6 +6,7 @@
 #include "core/service/providerstatus.h"
 #include "core/service/sessionuser.h"
 
+#include <QHash>
 #include <QObject>
 #include <QUrl>
 
@@ -99,6 +100,10 @@ signals:
     void connectSucceeded(const QString &providerKey, const QString &handle);
     void connectFailed(const QString &providerKey, const EasyCrm::Error &error);
     void disconnectFinished(const QString &providerKey, const EasyCrm::Error &revocationError);
+    // Nothing was disconnected: the database failed, or the connection changed elsewhere
+    // since the page showed it (ConcurrencyConflict; statusesChanged came first, so the page
+    // already shows it as it is now).
+    void disconnectFailed(const QString &providerKey, const EasyCrm::Error &error);
     // Something the person should know while the attempt goes on (a rejected callback).
     void notice(const QString &providerKey, const QString &message);
     void statusesChanged();
@@ -135,11 +140,16 @@ private:
     [[nodiscard]] Result<void> enqueueJobs(const Db::IntegrationConnection &row,
                                            const QDateTime &now);
     [[nodiscard]] Result<void> removeTokens(Db::IntegrationConnection row);
+    void reportDisconnectFailed(const QString &providerKey, const Error &error);
     void revokeAtProvider(const QString &providerKey, QByteArray token, bool isRefreshToken);
     void writeSecurityLog(const QString &action, const QString &reason,
                           const QString &clientAddress);
 
     void reachStep(const QString &step) const;
+    [[nodiscard]] static Error alreadyConnectedError(const QString &detail);
+    [[nodiscard]] static Error changedElsewhereError(const QString &detail);
+    [[nodiscard]] static bool isChangedElsewhere(const Error &error);
+    [[nodiscard]] static Error explainRace(const Error &error);
     void setPhase(FlowPhase phase);
     void fail(const Error &error);
     void finishAttempt();
@@ -156,6 +166,9 @@ private:
     OAuth::TokenClient *m_tokens = nullptr;
     OAuth::ProfileClient *m_profiles = nullptr;
     std::unique_ptr<Attempt> m_attempt;
+    // The ConcurrencyStamp of each provider's connection as providerStatuses() last showed
+    // it: a disconnect acts on that version only.
+    mutable QHash<QString, QString> m_shownStamps;
 };
 
 } // namespace EasyCrm
