@@ -11,11 +11,14 @@
 #include <QSqlError>
 #include <QSqlRecord>
 
+#include <chrono>
+
 namespace EasyCrm::Db {
 
 namespace {
 
 const QString kVersionTable = QStringLiteral("SocialCrmSchemaVersions");
+constexpr std::chrono::seconds kReopenBackoff{3};
 
 QString newConnectionName()
 {
@@ -83,7 +86,7 @@ Result<std::unique_ptr<Database>> Database::openSqlite(const QString &path)
     return db;
 }
 
-Result<void> Database::configureSqlite()
+Result<void> Database::configureSqlite() const
 {
     // Foreign keys are off per connection by default; WAL lets readers run during a write.
     if (Result<void> r = execRaw(*this, QStringLiteral("PRAGMA foreign_keys = ON"),
@@ -118,11 +121,54 @@ Result<std::unique_ptr<Database>> Database::openPostgres(const PostgresSettings 
     return std::unique_ptr<Database>(new Database(handle, name, Driver::Postgres));
 }
 
+QSqlDatabase Database::handle() const
+{
+    if (m_transactionDepth == 0)
+        reopenIfLost();
+    return m_handle;
+}
+
+bool Database::connectionLost() const
+{
+    return !m_handle.isOpen();
+}
+
+Error Database::explainFailure(Error error) const
+{
+    if (error.code != ErrorCode::DatabaseError || !connectionLost())
+        return error;
+    error.message = trDb("The connection to the CRM database was lost. Try again.");
+    return error;
+}
+
+// The same named connection is closed and opened again: QSqlDatabase keeps every setting
+// (host, user, password, connect options), and statements made from now on use the new
+// session. A server that stays away is asked again at most every few seconds, so a dead
+// network does not cost one connect timeout per statement.
+void Database::reopenIfLost() const
+{
+    if (!connectionLost() || !m_nextReopen.hasExpired())
+        return;
+    QSqlDatabase session = m_handle; // shares the connection; open() is not const
+    session.close();
+    if (!session.open()) {
+        qCWarning(lcDb).noquote() << "reopening the lost connection failed:"
+                                  << session.lastError().databaseText().simplified();
+        m_nextReopen.setRemainingTime(kReopenBackoff);
+        return;
+    }
+    ++m_reopenCount;
+    qCInfo(lcDb) << "reopened the lost database connection";
+    if (driver() == Driver::Sqlite && !configureSqlite())
+        qCWarning(lcDb) << "the reopened embedded database could not be configured";
+}
+
 QStringList Database::columnNames(const QString &table) const
 {
+    const QSqlDatabase session = handle();
     // Quoted, so QPSQL does not fold the PascalCase name to lower case.
-    const QString escaped = m_handle.driver()->escapeIdentifier(table, QSqlDriver::TableName);
-    const QSqlRecord record = m_handle.record(escaped);
+    const QString escaped = session.driver()->escapeIdentifier(table, QSqlDriver::TableName);
+    const QSqlRecord record = session.record(escaped);
     QStringList names;
     for (int i = 0; i < record.count(); ++i)
         names << record.fieldName(i);
@@ -281,8 +327,8 @@ Result<void> Transaction::begin()
         // failing later when a read transaction tries to become a write transaction.
         started =
             execRaw(m_db, QStringLiteral("BEGIN IMMEDIATE"), QStringLiteral("transaction.begin"));
-    } else if (!m_db.m_handle.transaction()) {
-        started = databaseError(m_db.m_handle.lastError(), QStringLiteral("transaction.begin"));
+    } else if (QSqlDatabase session = m_db.handle(); !session.transaction()) {
+        started = databaseError(session.lastError(), QStringLiteral("transaction.begin"));
     }
     if (!started) {
         m_level = 0;
@@ -319,7 +365,10 @@ void Transaction::rollback()
     if (!isActive())
         return;
     Q_ASSERT(m_level == m_db.m_transactionDepth);
-    if (m_level > 1) {
+    if (m_db.connectionLost()) {
+        // The server ended the session, and with it the transaction: nothing was committed.
+        qCInfo(lcDb) << "transaction ended by the lost connection at level" << m_level;
+    } else if (m_level > 1) {
         const QString name = savepointName();
         QSqlQuery query(m_db.m_handle);
         if (!query.exec(QStringLiteral("ROLLBACK TO SAVEPOINT ") + name) ||

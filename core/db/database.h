@@ -4,6 +4,7 @@
 #include "core/db/dialect.h"
 #include "core/db/schema.h"
 
+#include <QDeadlineTimer>
 #include <QSqlDatabase>
 #include <QString>
 
@@ -27,6 +28,12 @@ struct PostgresSettings
 
 // One named QSqlDatabase connection, owned for the lifetime of this object. QtSql ties a
 // connection to the thread that opened it: open one Database per thread.
+//
+// A lost connection (the server ended the session: a terminated backend, a restart, a dropped
+// network) fails the call that meets it, and is reopened with the same settings by the next
+// use outside a transaction. Inside a transaction it stays dead: every further statement of
+// that transaction fails and its rollback ends it, so half a flow is never silently redone on
+// a fresh session in autocommit mode.
 class Database final
 {
 public:
@@ -37,7 +44,9 @@ public:
     Q_DISABLE_COPY_MOVE(Database)
 
     Driver driver() const { return m_dialect.driver(); }
-    QSqlDatabase handle() const { return m_handle; }
+    // The connection, reopened first when it was lost and no transaction is open. Logically
+    // const: reopening changes the session, not the data this object stands for.
+    QSqlDatabase handle() const;
     QString connectionName() const { return m_connectionName; }
     const Dialect &dialect() const { return m_dialect; }
 
@@ -70,10 +79,21 @@ public:
 
     bool inTransaction() const { return m_transactionDepth > 0; }
 
+    // --- A lost connection -------------------------------------------------------------------
+    // True once an opened connection no longer is: QPSQL notices on the first call that meets
+    // the closed session. Ask right after a failure; the next use may reopen it.
+    [[nodiscard]] bool connectionLost() const;
+    // `error` as the person should read it: a database failure caused by a lost connection
+    // says so, because trying again is then the remedy. Other errors pass unchanged.
+    [[nodiscard]] Error explainFailure(Error error) const;
+    // How often a lost connection was reopened (diagnostics and tests).
+    int reopenCount() const { return m_reopenCount; }
+
 private:
     friend class Transaction;
     Database(QSqlDatabase handle, QString connectionName, Driver driver);
-    [[nodiscard]] Result<void> configureSqlite();
+    [[nodiscard]] Result<void> configureSqlite() const;
+    void reopenIfLost() const;
     [[nodiscard]] Result<void> ensureVersionTable();
     [[nodiscard]] Result<void> apply(const Migration &migration);
     [[nodiscard]] Result<void> lockMigrations();
@@ -82,6 +102,9 @@ private:
     QString m_connectionName;
     Dialect m_dialect;
     int m_transactionDepth = 0;
+    // Reopen bookkeeping: handle() is const for its many readers.
+    mutable int m_reopenCount = 0;
+    mutable QDeadlineTimer m_nextReopen{0};
 };
 
 // RAII transaction: rolls back unless commit() succeeded. Nested inside another one it
