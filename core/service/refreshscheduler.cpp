@@ -618,10 +618,14 @@ void RefreshScheduler::endSweep()
     if (!m_sweeping)
         return;
     m_sweeping = false;
-    qCInfo(lcRefresh) << "Sweep done:" << m_summary.due << "due," << m_summary.refreshed
-                      << "refreshed," << m_summary.requiresReauth << "need re-auth,"
-                      << m_summary.transientFailures << "transient," << m_summary.failed
-                      << "failed";
+    // A timer-driven app sweeps often; only sweeps that found work are worth a line.
+    if (m_summary.due == 0 && m_summary.failed == 0)
+        qCDebug(lcRefresh) << "Sweep done: nothing due";
+    else
+        qCInfo(lcRefresh) << "Sweep done:" << m_summary.due << "due," << m_summary.refreshed
+                          << "refreshed," << m_summary.requiresReauth << "need re-auth,"
+                          << m_summary.transientFailures << "transient," << m_summary.failed
+                          << "failed";
     emit sweepFinished(m_summary);
 }
 
