@@ -3,22 +3,149 @@
 #include "core/common/ids.h"
 #include "core/common/providercatalogue.h"
 #include "core/crypto/dataprotector.h"
+#include "core/db/abpschema.h"
 #include "core/db/database.h"
 #include "core/db/embeddedseed.h"
+#include "core/db/identityreader.h"
 #include "core/db/keyringstore.h"
 #include "core/db/providerconfigrepository.h"
 #include "core/service/crmcontract.h"
 
 #include <QLoggingCategory>
 
+#include <algorithm>
+
 Q_DECLARE_LOGGING_CATEGORY(lcService)
 
 namespace EasyCrm {
 
+namespace {
+
+bool mentions(const QString &text, const char *phrase)
+{
+    return text.contains(QLatin1String(phrase), Qt::CaseInsensitive);
+}
+
+// libpq reports every connection failure as text only (QPSQL passes no SQLSTATE for it), so
+// the kind is read from libpq's own wording: its client-side messages for a server that does
+// not answer, the server's FATAL messages for a refused login.
+ErrorCode connectFailureKind(const QString &detail)
+{
+    // libpq's hint after a refused TCP connection or a missing socket file.
+    if (mentions(detail, "is the server running") || mentions(detail, "connection refused") ||
+        mentions(detail, "could not translate host") || mentions(detail, "timeout expired") ||
+        mentions(detail, "no route to host") || mentions(detail, "network is unreachable") ||
+        mentions(detail, "timed out") || mentions(detail, "could not connect to server"))
+        return ErrorCode::DatabaseUnreachable;
+    if (mentions(detail, "authentication failed") || mentions(detail, "no password supplied") ||
+        mentions(detail, "pg_hba.conf") ||
+        (mentions(detail, "role \"") && mentions(detail, "does not exist")))
+        return ErrorCode::DatabaseCredentialsRejected;
+    return ErrorCode::DatabaseOpenFailed;
+}
+
+QString serverName(const Db::PostgresSettings &settings)
+{
+    const QString host = settings.host.isEmpty() ? QStringLiteral("localhost") : settings.host;
+    return host.contains(u':') ? QStringLiteral("[%1]:%2").arg(host).arg(settings.port)
+                               : QStringLiteral("%1:%2").arg(host).arg(settings.port);
+}
+
+// The driver's error, told as what the person can do about it. libpq never quotes the
+// password; it is scrubbed all the same, so no server's wording can leak it.
+Error explainOpenFailure(Error error, const Db::PostgresSettings &settings)
+{
+    if (!settings.password.isEmpty())
+        error.detail.replace(settings.password, QStringLiteral("********"));
+    error.code = connectFailureKind(error.detail);
+    switch (error.code) {
+    case ErrorCode::DatabaseUnreachable:
+        error.message = Workspace::tr("No CRM database server answers at %1. Check the host "
+                                      "name and port, and that the server is running.")
+                            .arg(serverName(settings));
+        break;
+    case ErrorCode::DatabaseCredentialsRejected:
+        error.message = Workspace::tr("The CRM database server at %1 refused the user %2 or "
+                                      "its password.")
+                            .arg(serverName(settings), settings.user);
+        break;
+    default:
+        if (mentions(error.detail, "database \"") && mentions(error.detail, "does not exist"))
+            error.message = Workspace::tr("The CRM database server at %1 has no database %2.")
+                                .arg(serverName(settings), settings.database);
+        break;
+    }
+    return error;
+}
+
+// The first missing name decides the message; the detail lists every one, for support.
+Error notCrmDatabase(const QString &databaseName, const QStringList &missing, bool noneThere)
+{
+    const QString first = missing.first();
+    QString message;
+    if (noneThere)
+        message = Workspace::tr("The database %1 is not an EasyCRM database: it has none of "
+                                "the CRM server's tables.")
+                      .arg(databaseName);
+    else if (first.contains(u'.'))
+        message = Workspace::tr("The database %1 is not an EasyCRM database: the column %2 is "
+                                "missing.")
+                      .arg(databaseName, first);
+    else
+        message = Workspace::tr("The database %1 is not an EasyCRM database: the table %2 is "
+                                "missing.")
+                      .arg(databaseName, first);
+    return makeError(ErrorCode::SchemaMismatch, message, u"missing: "_qs + missing.join(u", "));
+}
+
+// An empty name is the host. A name the CRM does not know is an error, never the host: ABP
+// compares normalized (upper-case) names.
+Result<std::optional<Db::TenantRecord>> tenantNamed(const Db::IdentityReader &reader,
+                                                    const QString &name)
+{
+    if (name.isEmpty())
+        return std::optional<Db::TenantRecord>();
+    auto found = reader.findTenantByName(name);
+    if (!found)
+        return found.error();
+    if (!found.value())
+        return makeError(ErrorCode::NotFound,
+                         Workspace::tr("The CRM has no tenant named %1.").arg(name));
+    return found.value();
+}
+
+// The server makes a new key before the default one expires, and its first one when it first
+// runs: without a usable key, the server has not run for a long time, or its keys are kept
+// in a form this client cannot read.
+Error noDefaultKey(const Crypto::KeyRing &ring, const QDateTime &nowUtc)
+{
+    int revoked = 0, expired = 0, notActive = 0, unreadable = 0;
+    for (const Crypto::MasterKey &key : ring.keys()) {
+        revoked += key.revoked ? 1 : 0;
+        expired += key.expirationDate <= nowUtc ? 1 : 0;
+        notActive += key.activationDate > nowUtc ? 1 : 0;
+        unreadable += key.isUsable() ? 0 : 1;
+    }
+    const QString detail =
+        QStringLiteral("%1 keys: %2 revoked, %3 expired, %4 not yet active, %5 unreadable")
+            .arg(ring.keys().size())
+            .arg(revoked)
+            .arg(expired)
+            .arg(notActive)
+            .arg(unreadable);
+    qCWarning(lcService).noquote() << "no usable Data Protection key;" << detail;
+    return makeError(ErrorCode::NoDefaultKey,
+                     Workspace::tr("The CRM database holds no Data Protection key this client can "
+                                   "protect tokens with. Start the CRM server so that it creates "
+                                   "one, then try again."),
+                     detail);
+}
+
+} // namespace
+
 Workspace::~Workspace() = default;
 
-Result<std::unique_ptr<Workspace>> Workspace::openEmbedded(const QString &path,
-                                                           const Clock &clock,
+Result<std::unique_ptr<Workspace>> Workspace::openEmbedded(const QString &path, const Clock &clock,
                                                            const SandboxRegistration &sandbox,
                                                            const DataProtectionSettings &protection)
 {
@@ -45,6 +172,75 @@ Result<std::unique_ptr<Workspace>> Workspace::openEmbedded(const QString &path,
     return workspace;
 }
 
+Result<std::unique_ptr<Workspace>>
+Workspace::openProduction(const Db::PostgresSettings &settings, const Clock &clock,
+                          const ProductionIdentity &identity,
+                          const DataProtectionSettings &protection)
+{
+    std::unique_ptr<Workspace> workspace(new Workspace);
+    workspace->m_clock = &clock;
+    workspace->m_protection = protection;
+    auto database = Db::Database::openPostgres(settings);
+    if (!database)
+        return explainOpenFailure(database.error(), settings);
+    workspace->m_database = std::move(database).value();
+    // Everything is read and checked before the first write: a database this client refuses
+    // is left exactly as it was.
+    if (Result<void> r = workspace->checkSchemaContract(settings.database); !r)
+        return r.error();
+    if (Result<void> r = workspace->resolveIdentity(identity); !r)
+        return r.error();
+    if (Result<void> r = workspace->loadKeyRing(false); !r)
+        return r.error();
+    // Only the module's tables; the migrations serialise concurrent clients (advisory lock).
+    if (Result<void> r = workspace->m_database->migrate(); !r)
+        return r.error();
+    qCInfo(lcService) << "opened the production CRM database";
+    return workspace;
+}
+
+Result<void> Workspace::checkSchemaContract(const QString &databaseName) const
+{
+    const QList<Db::TableSpec> tables = Db::AbpSchema::all();
+    const QStringList missing = m_database->missingColumns(tables);
+    if (missing.isEmpty())
+        return {};
+    const auto wholeTables = std::count_if(
+        missing.cbegin(), missing.cend(), [](const QString &name) { return !name.contains(u'.'); });
+    qCWarning(lcService).noquote() << "schema contract not met; first missing:" << missing.first();
+    return notCrmDatabase(databaseName, missing, wholeTables == tables.size());
+}
+
+Result<void> Workspace::resolveIdentity(const ProductionIdentity &identity)
+{
+    const Db::IdentityReader reader(*m_database);
+    const auto tenant = tenantNamed(reader, identity.tenantName.trimmed());
+    if (!tenant)
+        return tenant.error();
+    const std::optional<QUuid> tenantId =
+        tenant.value() ? std::optional(tenant.value()->id) : std::nullopt;
+    const QString userName = identity.userName.trimmed();
+    auto user = reader.findUserByName(tenantId, userName);
+    if (!user)
+        return user.error();
+    if (!user.value()) {
+        return makeError(
+            ErrorCode::NotFound,
+            tenantId ? tr("The tenant %1 has no user named %2.").arg(tenant.value()->name, userName)
+                     : tr("The host has no user named %1.").arg(userName));
+    }
+    if (!user.value()->isActive)
+        return makeError(ErrorCode::UserInactive,
+                         tr("The CRM user %1 is not active. An administrator can activate it in "
+                            "the CRM.")
+                             .arg(user.value()->userName));
+    m_user.tenantId = tenantId;
+    m_user.tenantName = tenant.value() ? tenant.value()->name : QString();
+    m_user.userId = user.value()->id;
+    m_user.userName = user.value()->userName;
+    return {};
+}
+
 // Only the embedded default makes its own first key; a server's key ring is read-only.
 Result<void> Workspace::loadKeyRing(bool mayCreateKey)
 {
@@ -65,9 +261,11 @@ Result<void> Workspace::loadKeyRing(bool mayCreateKey)
             return added.error();
         return loadKeyRing(false);
     }
+    if (!ring.value().defaultKey(m_clock->nowUtc()))
+        return noDefaultKey(ring.value(), m_clock->nowUtc());
     m_protector = std::make_unique<Crypto::DataProtector>(
-        std::move(ring).value(),
-        QStringList{m_protection.applicationName, m_protection.purpose}, *m_clock);
+        std::move(ring).value(), QStringList{m_protection.applicationName, m_protection.purpose},
+        *m_clock);
     return {};
 }
 
@@ -105,14 +303,16 @@ Result<void> Workspace::configureSandbox(const SandboxRegistration &sandbox)
     auto existing = configs.find(m_user.tenantId, QStringLiteral("sandbox"));
     if (!existing)
         return existing.error();
-    const ProviderDescriptor *provider = ProviderCatalogue::builtIn().find(QStringLiteral("sandbox"));
+    const ProviderDescriptor *provider =
+        ProviderCatalogue::builtIn().find(QStringLiteral("sandbox"));
     Db::ProviderConfig config = existing.value().value_or(Db::ProviderConfig{});
     if (!existing.value()) {
         config.id = Ids::newGuid();
         config.tenantId = m_user.tenantId;
         config.providerKey = QStringLiteral("sandbox");
         config.creationTime = m_clock->nowUtc();
-        config.enabledScopes = provider->defaultScopes + QStringList{QStringLiteral("mentions.read")};
+        config.enabledScopes =
+            provider->defaultScopes + QStringList{QStringLiteral("mentions.read")};
     }
     auto secret = m_protector->protect(sandbox.clientSecret);
     if (!secret)
