@@ -1,11 +1,14 @@
 // The connect flow end to end (DESIGN §2): the real sandbox OAuth server, the real loopback
-// listener, a scripted browser on the sandbox's real sign-in and consent pages, and the
-// embedded CRM database.
+// listener, a scripted browser on the sandbox's real sign-in and consent pages, and the CRM
+// database: the embedded SQLite file by default; under tests/db/with-postgres.sh a CRM
+// server's PostgreSQL database (tests/support/postgrescrm.h) opened as production opens it.
+// Only the opening differs; every step and check is the same on both.
 #include "core/crypto/dataprotector.h"
 #include "core/db/database.h"
 #include "core/service/connectionservice.h"
 #include "core/service/workspace.h"
 #include "tests/support/logcapture.h"
+#include "tests/support/postgrescrm.h"
 #include "tests/support/sandboxserver.h"
 #include "tests/support/scriptedbrowser.h"
 
@@ -32,8 +35,8 @@ QStringList column(Db::Database &db, const QString &table, const QString &name,
                    const QString &where = {})
 {
     QSqlQuery query(db.handle());
-    const QString sql = u"SELECT \""_qs + name + u"\" FROM \""_qs + table + u"\""_qs
-                        + (where.isEmpty() ? QString() : u" WHERE "_qs + where);
+    const QString sql = u"SELECT \""_qs + name + u"\" FROM \""_qs + table + u"\""_qs +
+                        (where.isEmpty() ? QString() : u" WHERE "_qs + where);
     QStringList values;
     if (!query.exec(sql))
         return {QStringLiteral("<query failed: %1>").arg(sql)};
@@ -67,6 +70,10 @@ private slots:
     void noSecretReachesLogsOrTheDatabaseFile();
 
 private:
+    [[nodiscard]] Result<std::unique_ptr<Workspace>> openWorkspace();
+    // Everything the CRM database holds: the SQLite file (with its journals), or every row of
+    // every table of the PostgreSQL database as text.
+    [[nodiscard]] QByteArray storedBytes() const;
     void connectAs(const QString &login, const QString &decision,
                    const QStringList &browserExtra = {});
 
@@ -80,6 +87,7 @@ private:
     std::unique_ptr<QSignalSpy> m_succeeded;
     std::unique_ptr<QSignalSpy> m_failed;
     QString m_databasePath;
+    std::optional<PostgresCrm> m_crm;
     int m_run = 0;
 };
 
@@ -91,22 +99,70 @@ void TestConnectFlow::initTestCase()
     QVERIFY(m_dir.isValid());
 }
 
-void TestConnectFlow::init()
+Result<std::unique_ptr<Workspace>> TestConnectFlow::openWorkspace()
 {
-    m_databasePath = m_dir.filePath(QStringLiteral("crm-%1.sqlite").arg(++m_run));
     SandboxRegistration sandbox;
     sandbox.issuer = m_sandbox.issuer();
-    auto workspace = Workspace::openEmbedded(m_databasePath, m_clock, sandbox);
+    ++m_run;
+    if (!postgresAvailable()) {
+        m_databasePath = m_dir.filePath(QStringLiteral("crm-%1.sqlite").arg(m_run));
+        return Workspace::openEmbedded(m_databasePath, m_clock, sandbox);
+    }
+    auto crm = createPostgresCrm(QStringLiteral("connectflow_%1").arg(m_run));
+    if (!crm)
+        return crm.error();
+    m_crm = crm.value();
+    auto workspace =
+        Workspace::openProduction(m_crm->settings, m_clock, {m_crm->tenantName, m_crm->userName});
+    if (!workspace)
+        return workspace;
+    // A production database has no Sandbox configuration until an admin makes one.
+    if (Result<void> configured = workspace.value()->configureSandbox(sandbox); !configured)
+        return configured.error();
+    return workspace;
+}
+
+QByteArray TestConnectFlow::storedBytes() const
+{
+    QByteArray bytes;
+    if (!m_crm) {
+        for (const QString &suffix :
+             {QString(), QStringLiteral("-wal"), QStringLiteral("-journal")}) {
+            QFile part(m_databasePath + suffix);
+            if (part.open(QIODevice::ReadOnly))
+                bytes += part.readAll();
+        }
+        return bytes;
+    }
+    auto db = Db::Database::openPostgres(m_crm->settings);
+    if (!db)
+        return bytes;
+    QSqlQuery tables(db.value()->handle());
+    if (!tables.exec(u"SELECT table_name FROM information_schema.tables "
+                     u"WHERE table_schema = 'public'"_qs))
+        return bytes;
+    while (tables.next()) {
+        QSqlQuery rows(db.value()->handle());
+        if (!rows.exec(u"SELECT t::text FROM \""_qs + tables.value(0).toString() + u"\" t"_qs))
+            return {};
+        while (rows.next())
+            bytes += rows.value(0).toString().toUtf8() + '\n';
+    }
+    return bytes;
+}
+
+void TestConnectFlow::init()
+{
+    auto workspace = openWorkspace();
     QVERIFY2(workspace.ok(), qPrintable(workspace.ok() ? QString() : workspace.error().detail));
     m_workspace = std::move(workspace).value();
-    m_service = std::make_unique<ConnectionService>(m_workspace->database(),
-                                                    m_workspace->protector(),
-                                                    ProviderCatalogue::builtIn(),
-                                                    m_workspace->user(), m_clock);
+    m_service = std::make_unique<ConnectionService>(
+        m_workspace->database(), m_workspace->protector(), ProviderCatalogue::builtIn(),
+        m_workspace->user(), m_clock);
     m_browser = std::make_unique<ScriptedBrowser>();
     m_service->setBrowserOpener(m_browser->opener());
-    m_succeeded = std::make_unique<QSignalSpy>(m_service.get(),
-                                               &ConnectionService::connectSucceeded);
+    m_succeeded =
+        std::make_unique<QSignalSpy>(m_service.get(), &ConnectionService::connectSucceeded);
     m_failed = std::make_unique<QSignalSpy>(m_service.get(), &ConnectionService::connectFailed);
     QVERIFY(m_sandbox.resetStats());
 }
@@ -118,14 +174,17 @@ void TestConnectFlow::cleanup()
     m_service.reset();
     m_browser.reset();
     m_workspace.reset();
+    if (m_crm)
+        QVERIFY(dropPostgresCrm(*m_crm).ok());
+    m_crm.reset();
 }
 
 void TestConnectFlow::connectAs(const QString &login, const QString &decision,
                                 const QStringList &browserExtra)
 {
-    m_browser->setArguments(QStringList{QStringLiteral("--login"), login,
-                                        QStringLiteral("--decision"), decision}
-                            + browserExtra);
+    m_browser->setArguments(
+        QStringList{QStringLiteral("--login"), login, QStringLiteral("--decision"), decision} +
+        browserExtra);
     m_service->startConnect(QStringLiteral("sandbox"));
 }
 
@@ -138,8 +197,7 @@ void TestConnectFlow::approveStoresTheConnection()
     QVERIFY(m_succeeded->wait(kFlowTimeoutMs) || !m_failed->isEmpty());
     qInfo("connect flow wall time with the scripted browser on the sandbox's pages: %.0f ms",
           wall.nsecsElapsed() / 1e6);
-    QVERIFY2(m_failed->isEmpty(),
-             qPrintable(m_failed->value(0).value(1).value<Error>().message));
+    QVERIFY2(m_failed->isEmpty(), qPrintable(m_failed->value(0).value(1).value<Error>().message));
     QCOMPARE(m_succeeded->first().at(1).toString(), QStringLiteral("alice"));
     QTRY_VERIFY(m_browser->finished());
     QCOMPARE(m_browser->callbackStatus(), 200);
@@ -156,7 +214,8 @@ void TestConnectFlow::approveStoresTheConnection()
     QCOMPARE(column(db, connections, QStringLiteral("ExternalDisplayName")),
              QStringList{QStringLiteral("Alice Example")});
     QCOMPARE(column(db, connections, QStringLiteral("Status")), QStringList{QStringLiteral("1")});
-    const QUuid owner = db.readGuid(column(db, connections, QStringLiteral("OwnerUserId")).value(0));
+    const QUuid owner =
+        db.readGuid(column(db, connections, QStringLiteral("OwnerUserId")).value(0));
     QCOMPARE(owner, m_workspace->user().userId);
     QVERIFY(column(db, connections, QStringLiteral("GrantedScopes"))
                 .value(0)
@@ -180,9 +239,8 @@ void TestConnectFlow::approveStoresTheConnection()
              QStringList{QStringLiteral("SocialConnectionCreated")});
     QCOMPARE(rowCount(db, QStringLiteral("AbpAuditLogs")), 1);
     QCOMPARE(rowCount(db, QStringLiteral("AbpEntityChanges")), 1);
-    const QString connectionId =
-        db.readGuid(column(db, connections, QStringLiteral("Id")).value(0))
-            .toString(QUuid::WithoutBraces);
+    const QString connectionId = db.readGuid(column(db, connections, QStringLiteral("Id")).value(0))
+                                     .toString(QUuid::WithoutBraces);
     QCOMPARE(column(db, QStringLiteral("AbpEntityChanges"), QStringLiteral("EntityId")),
              QStringList{connectionId});
     const QStringList jobNames =
@@ -200,10 +258,10 @@ void TestConnectFlow::approveStoresTheConnection()
         QCOMPARE(object.value(u"providerKey").toString(), QStringLiteral("sandbox"));
     }
     const QJsonObject backfill = QJsonDocument::fromJson(args.value(1).toUtf8()).object();
-    const QDateTime from = QDateTime::fromString(backfill.value(u"fromTime").toString(),
-                                                 Qt::ISODateWithMs);
-    const QDateTime to = QDateTime::fromString(backfill.value(u"toTime").toString(),
-                                               Qt::ISODateWithMs);
+    const QDateTime from =
+        QDateTime::fromString(backfill.value(u"fromTime").toString(), Qt::ISODateWithMs);
+    const QDateTime to =
+        QDateTime::fromString(backfill.value(u"toTime").toString(), Qt::ISODateWithMs);
     QVERIFY(from.isValid() && to.isValid());
     QCOMPARE(from.secsTo(to), qint64(7 * 24 * 3600));
 
@@ -251,11 +309,10 @@ void TestConnectFlow::tamperedStateIsRefusedBeforeAnyTokenRequest()
     Db::Database &db = m_workspace->database();
     QCOMPARE(column(db, QStringLiteral("AbpSecurityLogs"), QStringLiteral("Action")),
              QStringList{QStringLiteral("SocialOAuthStateRejected")});
-    const QJsonObject extra = QJsonDocument::fromJson(
-                                  column(db, QStringLiteral("AbpSecurityLogs"),
-                                         QStringLiteral("ExtraProperties"))
-                                      .value(0)
-                                      .toUtf8())
+    const QJsonObject extra = QJsonDocument::fromJson(column(db, QStringLiteral("AbpSecurityLogs"),
+                                                             QStringLiteral("ExtraProperties"))
+                                                          .value(0)
+                                                          .toUtf8())
                                   .object();
     QCOMPARE(extra.value(u"reason").toString(), QStringLiteral("Unknown"));
     QCOMPARE(column(db, QStringLiteral("AbpSecurityLogs"), QStringLiteral("ClientIpAddress")),
@@ -274,8 +331,7 @@ void TestConnectFlow::tamperedStateIsRefusedBeforeAnyTokenRequest()
 
 void TestConnectFlow::droppedStateIsRefused()
 {
-    connectAs(QStringLiteral("alice"), QStringLiteral("approve"),
-              {QStringLiteral("--drop-state")});
+    connectAs(QStringLiteral("alice"), QStringLiteral("approve"), {QStringLiteral("--drop-state")});
     QTRY_VERIFY_WITH_TIMEOUT(m_browser->finished(), kFlowTimeoutMs);
     QCOMPARE(m_browser->callbackStatus(), 400);
     QCOMPARE(m_sandbox.stats().value(u"token").toInt(), 0);
@@ -331,24 +387,19 @@ void TestConnectFlow::noSecretReachesLogsOrTheDatabaseFile()
     m_service.reset();
     m_workspace.reset(); // closes the database, so the file holds everything written
 
-    QByteArray file;
-    for (const QString &suffix : {QString(), QStringLiteral("-wal"), QStringLiteral("-journal")}) {
-        QFile part(m_databasePath + suffix);
-        if (part.open(QIODevice::ReadOnly))
-            file += part.readAll();
-    }
-    QVERIFY(file.size() > 4096);
+    const QByteArray stored = storedBytes();
+    QVERIFY(stored.size() > 4096);
     const QString logs = m_logs->lines().join(u'\n');
     QVERIFY(logs.contains(u"easycrm."));
-    for (const QString &name : {QStringLiteral("state"), QStringLiteral("code"),
-                                QStringLiteral("codeVerifier"), QStringLiteral("accessToken"),
-                                QStringLiteral("refreshToken")}) {
+    for (const QString &name :
+         {QStringLiteral("state"), QStringLiteral("code"), QStringLiteral("codeVerifier"),
+          QStringLiteral("accessToken"), QStringLiteral("refreshToken")}) {
         const QString secret = secrets.value(name).toString();
         QVERIFY2(secret.size() >= 20, qPrintable(name));
-        QVERIFY2(!file.contains(secret.toUtf8()), qPrintable(name + u" in the database file"_qs));
+        QVERIFY2(!stored.contains(secret.toUtf8()), qPrintable(name + u" in the database"_qs));
         QVERIFY2(!logs.contains(secret), qPrintable(name + u" in a log line"_qs));
     }
-    QVERIFY(!file.contains("sandbox-secret"));
+    QVERIFY(!stored.contains("sandbox-secret"));
     QVERIFY(!logs.contains(u"sandbox-secret"));
 }
 
