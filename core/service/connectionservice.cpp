@@ -280,12 +280,18 @@ Result<void> ConnectionService::listenAndRemember(Attempt &attempt)
     attempt.pkce = std::move(pkce).value();
     attempt.state = std::move(state).value();
 
+    const bool fixedPort = attempt.provider.redirectPort == RedirectPortRule::Fixed;
+    const int port = fixedPort ? attempt.config.redirectPort : 0;
+    // A provider that registers one exact redirect URI (X) rejects any other port.
+    if (fixedPort && (port <= 0 || port > 65535)) {
+        return makeError(ErrorCode::ProviderNotConfigured,
+                         tr("%1 needs the fixed redirect port registered with it. Ask your "
+                            "administrator to set it in the provider configuration.")
+                             .arg(attempt.provider.displayName));
+    }
     auto *handler = new OAuth::LoopbackReplyHandler(this);
     attempt.handler = handler;
-    const quint16 port = attempt.provider.redirectPort == RedirectPortRule::Fixed
-                             ? static_cast<quint16>(attempt.config.redirectPort)
-                             : quint16(0);
-    if (const Result<void> listening = handler->listen(port); !listening)
+    if (const Result<void> listening = handler->listen(static_cast<quint16>(port)); !listening)
         return listening.error();
 
     auto verifier = m_protector.protect(attempt.pkce.verifier);

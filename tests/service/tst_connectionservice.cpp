@@ -167,6 +167,7 @@ private slots:
     void issuerMismatch();
     void fixedPortInUse();
     void fixedPortIsHonoured();
+    void fixedPortMissingIsAConfigurationError();
     void browserNeverComesBack();
     void cancelWhileWaiting();
     void cancelledExchangeDoesNotCompleteTheNextAttempt();
@@ -720,6 +721,20 @@ void TestConnectionService::fixedPortIsHonoured()
     QCOMPARE(m_browser->redirectUri().host(), QStringLiteral("127.0.0.1"));
     m_service->cancel();
     verifyFailedWith(ErrorCode::Cancelled, QStringLiteral("x"));
+}
+
+void TestConnectionService::fixedPortMissingIsAConfigurationError()
+{
+    configureX(0);
+    RETURN_IF_FAILED();
+
+    m_service->startConnect(QStringLiteral("x"));
+    QCOMPARE(m_failed->size(), 1);
+    QCOMPARE(failure().code, ErrorCode::ProviderNotConfigured);
+    QVERIFY2(failure().message.contains(u"fixed redirect port"), qPrintable(failure().message));
+    QCOMPARE(m_browser->openCount(), 0);
+    QCOMPARE(rowCount(db(), kPending), 0);
+    verifyNothingPersisted();
 }
 
 void TestConnectionService::browserNeverComesBack()
