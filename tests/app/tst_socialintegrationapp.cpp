@@ -1,11 +1,13 @@
 // Settings — Social Integration as the person uses it: the real page, controller and service
-// on the embedded database, a click on Connect, the sandbox's real pages answered by the
-// scripted browser. The README's screenshot comes from this test.
+// on the embedded database (or, under tests/db/with-postgres.sh, on a CRM server's PostgreSQL
+// database opened as production opens it), a click on Connect, the sandbox's real pages
+// answered by the scripted browser. The README's screenshot comes from this test.
 #include "app/socialintegrationcontroller.h"
 #include "core/service/connectionservice.h"
 #include "core/service/workspace.h"
 #include "models/providerlistmodel.h"
 #include "models/translations.h"
+#include "tests/support/postgrescrm.h"
 #include "tests/support/sandboxserver.h"
 #include "tests/support/scriptedbrowser.h"
 #include "tests/ui/screenshot.h"
@@ -44,6 +46,7 @@ private slots:
     void denyShowsTheMessageInline();
 
 private:
+    [[nodiscard]] Result<std::unique_ptr<Workspace>> openWorkspace();
     QPushButton *button(const QString &key) const;
     QString stateText(const QString &key) const;
 
@@ -51,6 +54,7 @@ private:
     QTemporaryDir m_dir;
     SystemClock m_clock;
     int m_run = 0;
+    std::optional<PostgresCrm> m_crm;
     std::unique_ptr<Workspace> m_workspace;
     std::unique_ptr<ConnectionService> m_service;
     std::unique_ptr<ScriptedBrowser> m_browser;
@@ -67,13 +71,31 @@ void TestSocialIntegrationApp::initTestCase()
     Ui::Theme::applyAppearance(*qApp);
 }
 
-void TestSocialIntegrationApp::init()
+Result<std::unique_ptr<Workspace>> TestSocialIntegrationApp::openWorkspace()
 {
     SandboxRegistration sandbox;
     sandbox.issuer = m_sandbox.issuer();
-    auto workspace = Workspace::openEmbedded(
-        m_dir.filePath(QStringLiteral("crm-%1.sqlite").arg(++m_run)), m_clock, sandbox);
-    QVERIFY(workspace.ok());
+    ++m_run;
+    if (!postgresAvailable())
+        return Workspace::openEmbedded(m_dir.filePath(QStringLiteral("crm-%1.sqlite").arg(m_run)),
+                                       m_clock, sandbox);
+    auto crm = createPostgresCrm(QStringLiteral("socialintegrationapp_%1").arg(m_run));
+    if (!crm)
+        return crm.error();
+    m_crm = crm.value();
+    auto workspace =
+        Workspace::openProduction(m_crm->settings, m_clock, {m_crm->tenantName, m_crm->userName});
+    if (!workspace)
+        return workspace;
+    if (Result<void> configured = workspace.value()->configureSandbox(sandbox); !configured)
+        return configured.error();
+    return workspace;
+}
+
+void TestSocialIntegrationApp::init()
+{
+    auto workspace = openWorkspace();
+    QVERIFY2(workspace.ok(), qPrintable(workspace.ok() ? QString() : workspace.error().detail));
     m_workspace = std::move(workspace).value();
     m_service = std::make_unique<ConnectionService>(
         m_workspace->database(), m_workspace->protector(), ProviderCatalogue::builtIn(),
@@ -85,8 +107,8 @@ void TestSocialIntegrationApp::init()
     m_page = new Ui::SocialIntegrationPage(m_model.get());
     m_window->addPage(QStringLiteral("Social Integration"), m_page);
     m_window->setStatusText(QStringLiteral("Database: crm.sqlite (embedded) · Signed in as admin"));
-    m_controller = std::make_unique<App::SocialIntegrationController>(
-        m_service.get(), m_model.get(), m_page);
+    m_controller =
+        std::make_unique<App::SocialIntegrationController>(m_service.get(), m_model.get(), m_page);
     m_controller->setConfirmDisconnect([](const QString &) { return true; });
     m_window->resize(1040, 720);
     m_window->show();
@@ -101,6 +123,9 @@ void TestSocialIntegrationApp::cleanup()
     m_service.reset();
     m_browser.reset();
     m_workspace.reset();
+    if (m_crm)
+        QVERIFY(dropPostgresCrm(*m_crm).ok());
+    m_crm.reset();
 }
 
 QPushButton *TestSocialIntegrationApp::button(const QString &key) const
@@ -117,8 +142,8 @@ QString TestSocialIntegrationApp::stateText(const QString &key) const
 void TestSocialIntegrationApp::unconfiguredProvidersAreDisabledWithTheAdminTooltip_data()
 {
     QTest::addColumn<QString>("key");
-    for (const char *key : {"linkedin", "x", "facebook", "instagram", "youtube", "tiktok",
-                            "mastodon"})
+    for (const char *key :
+         {"linkedin", "x", "facebook", "instagram", "youtube", "tiktok", "mastodon"})
         QTest::newRow(key) << QString::fromLatin1(key);
 }
 
@@ -151,10 +176,9 @@ void TestSocialIntegrationApp::connectShowsTheHandleAndDisconnectReturnsToNotCon
 
     // 2. Disconnect revokes and the row goes back to Not Connected.
     QTest::mouseClick(button(QStringLiteral("sandbox")), Qt::LeftButton);
-    QTRY_COMPARE_WITH_TIMEOUT(stateText(QStringLiteral("sandbox")),
-                              QStringLiteral("Not Connected"), kFlowTimeoutMs);
-    QTRY_COMPARE_WITH_TIMEOUT(m_sandbox.stats().value(u"revocation").toInt(), 1,
+    QTRY_COMPARE_WITH_TIMEOUT(stateText(QStringLiteral("sandbox")), QStringLiteral("Not Connected"),
                               kFlowTimeoutMs);
+    QTRY_COMPARE_WITH_TIMEOUT(m_sandbox.stats().value(u"revocation").toInt(), 1, kFlowTimeoutMs);
 }
 
 void TestSocialIntegrationApp::denyShowsTheMessageInline()
