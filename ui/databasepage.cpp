@@ -497,9 +497,9 @@ void DatabasePage::showConnectError(Field field, const QString &message, const Q
 {
     setConnecting(false);
     clearFieldErrors();
-    //: %1 is what went wrong in the person's words; %2 is the database server's own message.
+    //: %1 is what went wrong in the person's words; %2 is the diagnostic from the connection.
     const QString text =
-        detail.isEmpty() ? message : tr("%1\nThe server said: %2").arg(message, detail);
+        detail.isEmpty() ? message : tr("%1\nDetails: %2").arg(message, detail);
     m_messageStrip->showMessage(MessageStrip::Kind::Error, text);
     if (QWidget *input = m_inputs.value(field)) {
         Theme::setStyleProperty(input, "invalid", QStringLiteral("true"));

@@ -287,8 +287,7 @@ void TestDatabasePage::openErrorsAreShownInlineAtTheirField()
     m_page->showConnectError(field, message, QStringLiteral("what the server said"));
 
     QVERIFY(!m_page->isConnecting());
-    QCOMPARE(m_page->message(),
-             message + QStringLiteral("\nThe server said: what the server said"));
+    QCOMPARE(m_page->message(), message + QStringLiteral("\nDetails: what the server said"));
     QVERIFY(isMarked(qPrintable(input)));
     QTRY_COMPARE(QApplication::focusWidget(), m_page->findChild<QWidget *>(input));
     // Inline only: no window other than the page appeared.
