@@ -1,71 +1,137 @@
-#include "app/socialintegrationcontroller.h"
+#include "app/appshell.h"
+#include "app/passwordstore.h"
+#include "app/postgrestarget.h"
 #include "core/common/clock.h"
-#include "core/db/database.h"
-#include "core/service/connectionservice.h"
 #include "core/service/workspace.h"
-#include "models/providerlistmodel.h"
 #include "models/translations.h"
 #include "ui/mainwindow.h"
-#include "ui/socialintegrationpage.h"
 #include "ui/theme.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QDesktopServices>
 #include <QDir>
 #include <QMessageBox>
 #include <QSettings>
 #include <QStandardPaths>
 
+#include <cstdio>
+#include <optional>
+
 using namespace EasyCrm;
 
 namespace {
 
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("main", text);
+}
+
 struct Options
 {
-    QString databasePath;
-    SandboxRegistration sandbox;
-    DataProtectionSettings protection;
+    App::AppShell::Options shell;
+    std::optional<App::PostgresTarget> postgres; // unset: the embedded default
 };
+
+struct CommandLine
+{
+    QCommandLineOption database{QStringLiteral("database"),
+                                tr("The embedded CRM database file (SQLite)."),
+                                QStringLiteral("path")};
+    QCommandLineOption sandbox{QStringLiteral("sandbox-url"),
+                               tr("Where the Sandbox provider listens."), QStringLiteral("url"),
+                               QStringLiteral("http://127.0.0.1:4010")};
+    QCommandLineOption postgres{QStringLiteral("postgres"),
+                                tr("Open a PostgreSQL CRM database instead of the embedded one."),
+                                QStringLiteral("host[:port]/database")};
+    QCommandLineOption pgUser{QStringLiteral("pg-user"), tr("The PostgreSQL user."),
+                              QStringLiteral("name")};
+    QCommandLineOption pgSslMode{QStringLiteral("pg-sslmode"),
+                                 tr("disable, prefer, require or verify-full."),
+                                 QStringLiteral("mode")};
+    QCommandLineOption tenant{QStringLiteral("tenant"),
+                              tr("The CRM tenant to work on (empty: the host)."),
+                              QStringLiteral("name")};
+    QCommandLineOption user{QStringLiteral("user"), tr("The CRM user to work as."),
+                            QStringLiteral("name")};
+};
+
+[[noreturn]] void failUsage(const QString &message)
+{
+    std::fputs(qPrintable(message + u'\n'), stderr);
+    std::exit(2);
+}
+
+// The command line names the database; whatever it leaves out comes from the last
+// connection remembered in the settings, then from libpq's own defaults.
+App::PostgresTarget postgresTarget(const QCommandLineParser &parser, const CommandLine &options)
+{
+    QString problem;
+    std::optional<App::PostgresTarget> parsed =
+        App::parsePostgresAddress(parser.value(options.postgres), &problem);
+    if (!parsed)
+        failUsage(tr("--postgres: %1").arg(problem));
+    QSettings settings;
+    const App::PostgresTarget remembered = App::loadPostgresTarget(settings);
+    App::PostgresTarget target = *parsed;
+    const auto pick = [&parser](const QCommandLineOption &option, const QString &fallback) {
+        return parser.isSet(option) ? parser.value(option).trimmed() : fallback;
+    };
+    target.user = pick(options.pgUser,
+                       remembered.user.isEmpty() ? qEnvironmentVariable("USER") : remembered.user);
+    target.sslMode = pick(options.pgSslMode, remembered.sslMode);
+    target.tenantName = pick(options.tenant, remembered.tenantName);
+    target.userName = pick(options.user, remembered.userName.isEmpty() ? QStringLiteral("admin")
+                                                                       : remembered.userName);
+    if (!App::sslModeNames().contains(target.sslMode))
+        failUsage(tr("--pg-sslmode: choose one of %1.")
+                      .arg(App::sslModeNames().join(QStringLiteral(", "))));
+    return target;
+}
+
+void checkPostgresOnly(const QCommandLineParser &parser, const CommandLine &options)
+{
+    for (const QCommandLineOption *option :
+         {&options.pgUser, &options.pgSslMode, &options.tenant, &options.user}) {
+        if (parser.isSet(*option) && !parser.isSet(options.postgres))
+            failUsage(tr("--%1 applies to --postgres only.").arg(option->names().constFirst()));
+    }
+}
 
 Options parseOptions(const QApplication &app)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QCoreApplication::translate(
-        "main", "Connects social-media accounts to EasyCRM and keeps them healthy."));
+    parser.setApplicationDescription(
+        tr("Connects social-media accounts to EasyCRM and keeps them healthy."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption database(
-        QStringLiteral("database"),
-        QCoreApplication::translate("main", "The embedded CRM database file (SQLite)."),
-        QStringLiteral("path"));
-    const QCommandLineOption sandbox(
-        QStringLiteral("sandbox-url"),
-        QCoreApplication::translate("main", "Where the Sandbox provider listens."),
-        QStringLiteral("url"), QStringLiteral("http://127.0.0.1:4010"));
-    parser.addOption(database);
-    parser.addOption(sandbox);
+    const CommandLine options;
+    for (const QCommandLineOption *option :
+         {&options.database, &options.sandbox, &options.postgres, &options.pgUser,
+          &options.pgSslMode, &options.tenant, &options.user})
+        parser.addOption(*option);
     parser.process(app);
+    checkPostgresOnly(parser, options);
 
     // Command line first, then the saved setting, then the user's data location.
     QSettings settings;
     const QString defaultPath =
         QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + u"/crm.sqlite";
-    Options options;
-    options.databasePath = parser.isSet(database)
-                               ? parser.value(database)
-                               : settings.value(QStringLiteral("database/path"), defaultPath)
-                                     .toString();
-    options.sandbox.issuer = QUrl(parser.value(sandbox), QUrl::StrictMode);
+    Options parsed;
+    parsed.shell.embeddedPath =
+        parser.isSet(options.database)
+            ? parser.value(options.database)
+            : settings.value(QStringLiteral("database/path"), defaultPath).toString();
+    parsed.shell.sandbox.issuer = QUrl(parser.value(options.sandbox), QUrl::StrictMode);
     // The CRM server's Data Protection settings, when they differ from EasyCRM's defaults.
-    options.protection.applicationName =
-        settings.value(QStringLiteral("dataProtection/applicationName"),
-                       options.protection.applicationName)
+    DataProtectionSettings &protection = parsed.shell.protection;
+    protection.applicationName =
+        settings.value(QStringLiteral("dataProtection/applicationName"), protection.applicationName)
             .toString();
-    options.protection.purpose =
-        settings.value(QStringLiteral("dataProtection/purpose"), options.protection.purpose)
-            .toString();
-    return options;
+    protection.purpose =
+        settings.value(QStringLiteral("dataProtection/purpose"), protection.purpose).toString();
+    if (parser.isSet(options.postgres))
+        parsed.postgres = postgresTarget(parser, options);
+    return parsed;
 }
 
 } // namespace
@@ -81,34 +147,19 @@ int main(int argc, char *argv[])
     Ui::Theme::applyAppearance(app);
     const Options options = parseOptions(app);
 
-    QDir().mkpath(QFileInfo(options.databasePath).absolutePath());
     SystemClock clock;
-    auto workspace = Workspace::openEmbedded(options.databasePath, clock, options.sandbox,
-                                             options.protection);
-    if (!workspace) {
-        QMessageBox::critical(nullptr, QCoreApplication::applicationName(),
-                              workspace.error().message);
+    App::AppShell shell(clock, App::PasswordStore::system(), options.shell);
+    if (options.postgres) {
+        // Opened off the UI thread: the window is up and answering meanwhile.
+        shell.window().show();
+        shell.openPostgres(*options.postgres);
+        return app.exec();
+    }
+    QDir().mkpath(QFileInfo(options.shell.embeddedPath).absolutePath());
+    if (Result<void> opened = shell.openEmbedded(); !opened) {
+        QMessageBox::critical(nullptr, QCoreApplication::applicationName(), opened.error().message);
         return 1;
     }
-    Workspace &crm = *workspace.value();
-    if (Result<void> sandbox = crm.configureSandbox(options.sandbox); !sandbox) {
-        QMessageBox::critical(nullptr, QCoreApplication::applicationName(),
-                              sandbox.error().message);
-        return 1;
-    }
-
-    ConnectionService service(crm.database(), crm.protector(), ProviderCatalogue::builtIn(),
-                              crm.user(), clock);
-    service.setBrowserOpener([](const QUrl &url) { return QDesktopServices::openUrl(url); });
-
-    Models::ProviderListModel model(&clock);
-    Ui::MainWindow window;
-    auto *page = new Ui::SocialIntegrationPage(&model);
-    window.addPage(Ui::SocialIntegrationPage::tr("Social Integration"), page);
-    App::SocialIntegrationController controller(&service, &model, page);
-    window.setStatusText(QCoreApplication::translate("main", "%1 — signed in as %2 (%3)")
-                             .arg(QDir::toNativeSeparators(options.databasePath),
-                                  crm.user().userName, crm.user().tenantName));
-    window.show();
+    shell.window().show();
     return app.exec();
 }

@@ -1,0 +1,142 @@
+#include "app/appshell.h"
+
+#include "app/applogging.h"
+#include "app/crmsession.h"
+#include "app/databasecontroller.h"
+#include "app/passwordstore.h"
+#include "models/providerlistmodel.h"
+#include "ui/databasepage.h"
+#include "ui/mainwindow.h"
+#include "ui/socialintegrationpage.h"
+
+#include <QDesktopServices>
+#include <QDir>
+#include <QSettings>
+
+namespace EasyCrm::App {
+
+namespace {
+
+QString signedIn(const SessionUser &user)
+{
+    if (user.tenantName.isEmpty())
+        return AppShell::tr("Signed in as %1 on the host").arg(user.userName);
+    return AppShell::tr("Signed in as %1 on tenant %2").arg(user.userName, user.tenantName);
+}
+
+} // namespace
+
+AppShell::AppShell(const Clock &clock, std::unique_ptr<PasswordStore> passwords,
+                   const Options &options, QObject *parent)
+    : QObject(parent)
+    , m_clock(clock)
+    , m_options(options)
+    , m_browserOpener([](const QUrl &url) { return QDesktopServices::openUrl(url); })
+    , m_passwords(std::move(passwords))
+    , m_model(std::make_unique<Models::ProviderListModel>(&clock))
+{
+    buildWindow();
+    m_opener = std::make_unique<PostgresOpener>(clock);
+    m_opener->setTimeouts(options.timeouts);
+    m_opener->setDataProtection(options.protection);
+    m_databaseController =
+        std::make_unique<DatabaseController>(m_databasePage, m_opener.get(), m_passwords.get());
+    connect(m_databaseController.get(), &DatabaseController::postgresOpened, this,
+            &AppShell::onPostgresOpened);
+    connect(m_databasePage, &Ui::DatabasePage::embeddedRequested, this,
+            &AppShell::onEmbeddedRequested);
+    QSettings settings;
+    m_databasePage->setConnection(formFromTarget(loadPostgresTarget(settings)));
+}
+
+AppShell::~AppShell()
+{
+    m_session.reset();
+}
+
+void AppShell::buildWindow()
+{
+    m_window = std::make_unique<Ui::MainWindow>();
+    m_socialPage = new Ui::SocialIntegrationPage(m_model.get());
+    m_window->addPage(Ui::SocialIntegrationPage::tr("Social Integration"), m_socialPage);
+    m_databasePage = new Ui::DatabasePage;
+    m_window->addPage(Ui::DatabasePage::tr("Database"), m_databasePage);
+    m_databasePage->showCurrentDatabase(tr("No database is open"), {}, {});
+}
+
+void AppShell::setBrowserOpener(ConnectionService::BrowserOpener opener)
+{
+    m_browserOpener = std::move(opener);
+}
+
+Result<void> AppShell::openEmbedded()
+{
+    auto workspace = Workspace::openEmbedded(m_options.embeddedPath, m_clock, m_options.sandbox,
+                                             m_options.protection);
+    if (!workspace)
+        return workspace.error();
+    if (Result<void> sandbox = workspace.value()->configureSandbox(m_options.sandbox); !sandbox)
+        return sandbox;
+    install(std::move(workspace).value());
+    showCurrent(tr("Embedded database (SQLite)"), QDir::toNativeSeparators(m_options.embeddedPath));
+    return {};
+}
+
+void AppShell::openPostgres(const PostgresTarget &target)
+{
+    if (!m_session)
+        m_socialPage->showInfo(tr("No CRM database is open yet. Settings — Database shows "
+                                  "how opening it goes."));
+    m_window->showPage(m_databasePage);
+    m_databaseController->connectTo(target);
+}
+
+void AppShell::onPostgresOpened(const PostgresTarget &target)
+{
+    std::unique_ptr<Workspace> workspace = m_opener->takeWorkspace();
+    if (!workspace)
+        return;
+    const bool firstDatabase = !m_session;
+    install(std::move(workspace));
+    // Started from the command line: the person came for Social Integration, not the form.
+    if (firstDatabase) {
+        m_socialPage->showSuccess(tr("%1 is open.").arg(target.address()));
+        m_window->showPage(m_socialPage);
+    }
+    //: %1 is a PostgreSQL server and database, %2 the database user.
+    showCurrent(tr("PostgreSQL"), tr("%1 as %2").arg(target.address(), target.user));
+}
+
+void AppShell::onEmbeddedRequested()
+{
+    m_databaseController->cancel();
+    if (Result<void> opened = openEmbedded(); !opened) {
+        m_databasePage->showConnectError(Ui::DatabasePage::Field::None, opened.error().message);
+        return;
+    }
+    m_databasePage->showOpened(tr("The embedded database is open."));
+}
+
+// The old session goes before the new one is wired: a page must never be wired to two
+// services, and the old database's connection closes on this thread, where it was opened.
+void AppShell::install(std::unique_ptr<Workspace> workspace)
+{
+    if (m_session)
+        m_socialPage->clearWaiting();
+    m_session.reset();
+    m_model->setStatuses({});
+    m_session = std::make_unique<CrmSession>(std::move(workspace), m_clock, m_model.get(),
+                                             m_socialPage, m_browserOpener);
+    qCInfo(lcDatabase) << "CRM database switched";
+    emit sessionChanged();
+}
+
+void AppShell::showCurrent(const QString &kind, const QString &location)
+{
+    const SessionUser &user = m_session->workspace().user();
+    m_databasePage->showCurrentDatabase(kind, location, signedIn(user));
+    const QString tenant = user.tenantName.isEmpty() ? tr("host") : user.tenantName;
+    m_window->setStatusText(tr("%1 — signed in as %2 (%3)").arg(location, user.userName, tenant));
+}
+
+} // namespace EasyCrm::App

@@ -1,0 +1,94 @@
+#pragma once
+
+#include "app/postgresopener.h"
+#include "app/postgrestarget.h"
+#include "core/common/result.h"
+#include "core/service/connectionservice.h"
+#include "core/service/workspace.h"
+
+#include <QObject>
+
+#include <memory>
+
+namespace EasyCrm::Models {
+class ProviderListModel;
+}
+namespace EasyCrm::Ui {
+class DatabasePage;
+class MainWindow;
+class SocialIntegrationPage;
+} // namespace EasyCrm::Ui
+
+namespace EasyCrm::App {
+
+class CrmSession;
+class DatabaseController;
+class PasswordStore;
+
+// The app as the person sees it: the window with Settings — Social Integration and
+// Settings — Database, and the session of the CRM database open now. Opening another
+// database (PostgreSQL from the Database page or the command line, or the embedded one)
+// replaces the session: a new workspace, service and controller behind the same pages.
+class AppShell final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(AppShell)
+
+public:
+    struct Options
+    {
+        QString embeddedPath; // the SQLite file "Use the embedded database" opens
+        SandboxRegistration sandbox;
+        DataProtectionSettings protection;
+        PostgresOpener::Timeouts timeouts;
+    };
+
+    // `clock` must outlive the shell.
+    AppShell(const Clock &clock, std::unique_ptr<PasswordStore> passwords, const Options &options,
+             QObject *parent = nullptr);
+    ~AppShell() override;
+
+    // How a connect attempt opens the browser (tests script it); applies from the next
+    // database opened.
+    void setBrowserOpener(ConnectionService::BrowserOpener opener);
+
+    // The embedded SQLite database: local, so opened at once.
+    [[nodiscard]] Result<void> openEmbedded();
+    // Starts opening a PostgreSQL database off the UI thread, with the keychain's password
+    // if there is one; the Database page shows the progress and the outcome.
+    void openPostgres(const PostgresTarget &target);
+
+    Ui::MainWindow &window() { return *m_window; }
+    Ui::SocialIntegrationPage &socialPage() { return *m_socialPage; }
+    Ui::DatabasePage &databasePage() { return *m_databasePage; }
+    DatabaseController &databaseController() { return *m_databaseController; }
+    PostgresOpener &postgresOpener() { return *m_opener; }
+    // The open database's session, or null while none is open.
+    CrmSession *session() { return m_session.get(); }
+
+signals:
+    // A new database is open and wired; session() is its session.
+    void sessionChanged();
+
+private:
+    void buildWindow();
+    void install(std::unique_ptr<Workspace> workspace);
+    void showCurrent(const QString &kind, const QString &location);
+    void onPostgresOpened(const PostgresTarget &target);
+    void onEmbeddedRequested();
+
+    const Clock &m_clock;
+    Options m_options;
+    ConnectionService::BrowserOpener m_browserOpener;
+    std::unique_ptr<PasswordStore> m_passwords;
+    std::unique_ptr<Models::ProviderListModel> m_model;
+    std::unique_ptr<Ui::MainWindow> m_window;
+    Ui::SocialIntegrationPage *m_socialPage = nullptr;
+    Ui::DatabasePage *m_databasePage = nullptr;
+    std::unique_ptr<PostgresOpener> m_opener;
+    std::unique_ptr<DatabaseController> m_databaseController;
+    // Last, so it goes first: it is wired to the pages and the model.
+    std::unique_ptr<CrmSession> m_session;
+};
+
+} // namespace EasyCrm::App
