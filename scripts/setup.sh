@@ -7,7 +7,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 packages=(
   cmake g++ make pkg-config
   qt6-base-dev qt6-networkauth-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
-  libqt6sql6-sqlite libqt6sql6-psql libgl-dev libssl-dev
+  libqt6sql6-sqlite libqt6sql6-psql libgl-dev libssl-dev qtkeychain-qt6-dev
   postgresql xdg-utils
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
