@@ -7,6 +7,8 @@
 //   GET  /__sandbox/stats
 //   GET  /__sandbox/last-exchange    the last state, code, verifier and tokens (tests only)
 //   POST /__sandbox/reset-stats
+//   GET  /__sandbox/refresh-reuse       refresh tokens presented, and how many more than once
+//   POST /__sandbox/refresh-token-state {"tokens":[...]} -> how many are live, spent, unknown
 import { accountByLogin } from './accounts.mjs';
 import { HttpError, isLoopbackPeer, readJson, sendJson } from './http.mjs';
 import { log } from './log.mjs';
@@ -43,6 +45,25 @@ function ttlValue(value, name) {
     throw new HttpError(400, `${name} must be an integer number of seconds`);
   }
   return value;
+}
+
+const MAX_STATE_QUERY = 1000; // fits the 64 KiB body limit
+
+// Whether each refresh token is the live end of its rotation chain: stored and unconsumed.
+// A rotated-away token is kept (consumed) until its grant ends, so it reads as spent; one
+// whose grant was ended by reuse detection, or that never existed, reads as unknown.
+function refreshTokenState(store, tokens) {
+  if (!Array.isArray(tokens) || tokens.length > MAX_STATE_QUERY) {
+    throw new HttpError(400, `tokens must be an array of at most ${MAX_STATE_QUERY} strings`);
+  }
+  const counts = { live: 0, spent: 0, unknown: 0 };
+  for (const token of tokens) {
+    const stored = typeof token === 'string' ? store.get('RefreshToken', token) : undefined;
+    if (!stored) counts.unknown += 1;
+    else if (stored.consumed) counts.spent += 1;
+    else counts.live += 1;
+  }
+  return counts;
 }
 
 // Everything that lets this person's connections work: grants, the tokens issued under them
@@ -97,6 +118,8 @@ function routes({ store, settings, script, stats }) {
       stats.reset();
       return stats.snapshot();
     },
+    'GET refresh-reuse': () => stats.refreshReuse(),
+    'POST refresh-token-state': (body) => refreshTokenState(store, body.tokens),
   };
 }
 

@@ -122,6 +122,7 @@ function statsMiddleware(stats) {
       await next();
     } finally {
       if (endpoint === 'token') stats.countGrant(ctx.oidc?.params?.grant_type);
+      if (endpoint === 'token') stats.witnessRefresh(ctx.oidc?.params);
       if (endpoint === 'token' && ctx.status === 200) stats.witnessTokens(ctx.oidc?.params, ctx.body);
       log.debug(`${ctx.method} ${endpoint ?? ctx.oidc?.route ?? 'other'} -> ${ctx.status}`);
     }

@@ -1,5 +1,6 @@
 // Request counters per endpoint, so a test can prove what did (or did not) reach the server,
 // e.g. that a CSRF-rejected callback never led to a token request.
+import { createHash } from 'node:crypto';
 
 function zero() {
   return {
@@ -26,6 +27,27 @@ export class Stats {
   constructor() {
     this.counts = zero();
     this.witness = {};
+    this.refreshUses = new Map(); // SHA-256 of a presented refresh token -> times presented
+  }
+
+  // Every refresh token presented to the token endpoint, by hash: several clients sharing
+  // one database must present each rotating token at most once (RFC 9700 §4.14.2).
+  witnessRefresh(params) {
+    if (params?.grant_type !== 'refresh_token' || typeof params.refresh_token !== 'string') return;
+    const key = createHash('sha256').update(params.refresh_token).digest('base64url');
+    this.refreshUses.set(key, (this.refreshUses.get(key) ?? 0) + 1);
+  }
+
+  refreshReuse() {
+    let presented = 0;
+    let reused = 0;
+    let maxUses = 0;
+    for (const uses of this.refreshUses.values()) {
+      presented += uses;
+      if (uses > 1) reused += 1;
+      maxUses = Math.max(maxUses, uses);
+    }
+    return { presented, distinct: this.refreshUses.size, reused, maxUses };
   }
 
   // The secrets of the last authorization and code exchange, as the server saw them, so a
@@ -52,6 +74,7 @@ export class Stats {
 
   reset() {
     this.counts = zero();
+    this.refreshUses.clear();
   }
 
   snapshot() {
