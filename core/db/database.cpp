@@ -345,7 +345,12 @@ Result<void> Transaction::commit()
     // Transactions end in the reverse order they began.
     Q_ASSERT(m_level == m_db.m_transactionDepth);
     Result<void> done;
-    if (m_level > 1) {
+    if (m_db.connectionLost()) {
+        // Nothing to send: the server already ended the session and the transaction with it.
+        done = makeError(ErrorCode::DatabaseError,
+                         trDb("The CRM database could not complete the operation."),
+                         QStringLiteral("transaction.commit: the connection was lost"));
+    } else if (m_level > 1) {
         done = execRaw(m_db, QStringLiteral("RELEASE SAVEPOINT ") + savepointName(),
                        QStringLiteral("transaction.release"));
     } else if (!m_db.m_handle.commit()) {
