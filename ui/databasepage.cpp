@@ -23,7 +23,8 @@ namespace {
 constexpr int kMaxContentWidth = 880;
 
 // What this page adds to the product's page sheet: its ground, the inputs, and the red of
-// a field that needs fixing.
+// a field that needs fixing. The SSL mode combo keeps Fusion's own look: a style sheet on it
+// would drop its arrow, and with it the sign that it opens.
 const char kDatabaseSheet[] = R"(
 QWidget#databasePage, QWidget#databaseContent { background: #f7f8fa; }
 QScrollArea#databaseScroll { background: transparent; border: none; }
@@ -31,16 +32,15 @@ QLabel[role="cardTitle"] { color: #101828; }
 QLabel[role="currentValue"] { color: #344054; }
 QLabel[role="hint"] { color: #667085; }
 QLabel[role="fieldError"] { color: #b42318; }
-QLineEdit, QSpinBox, QComboBox {
+QLineEdit, QSpinBox {
     background: #ffffff; border: 1px solid #d0d5dd; border-radius: 6px; padding: 5px 8px;
     color: #101828; min-height: 20px;
 }
-QComboBox::drop-down { border: none; width: 26px; }
-QLineEdit:focus, QSpinBox:focus, QComboBox:focus { border: 1px solid #84adff; }
-QLineEdit:disabled, QSpinBox:disabled, QComboBox:disabled {
+QLineEdit:focus, QSpinBox:focus { border: 1px solid #84adff; }
+QLineEdit:disabled, QSpinBox:disabled {
     background: #f2f4f7; color: #98a2b3;
 }
-QLineEdit[invalid="true"], QSpinBox[invalid="true"], QComboBox[invalid="true"] {
+QLineEdit[invalid="true"], QSpinBox[invalid="true"] {
     border: 1px solid #f04438;
 }
 QFrame#connectingPanel {
@@ -228,6 +228,7 @@ void DatabasePage::addServerRows(QFormLayout *form)
     m_rememberPassword->setChecked(true);
     m_sslMode = new QComboBox(card);
     m_sslMode->setObjectName(QStringLiteral("sslModeCombo"));
+    m_sslMode->setMinimumHeight(m_host->sizeHint().height()); // in line with the text fields
     m_sslMode->setToolTip(tr("How the connection is encrypted and whether the server's "
                              "certificate and host name are checked (libpq sslmode)"));
 
@@ -498,8 +499,7 @@ void DatabasePage::showConnectError(Field field, const QString &message, const Q
     setConnecting(false);
     clearFieldErrors();
     //: %1 is what went wrong in the person's words; %2 is the diagnostic from the connection.
-    const QString text =
-        detail.isEmpty() ? message : tr("%1\nDetails: %2").arg(message, detail);
+    const QString text = detail.isEmpty() ? message : tr("%1\nDetails: %2").arg(message, detail);
     m_messageStrip->showMessage(MessageStrip::Kind::Error, text);
     if (QWidget *input = m_inputs.value(field)) {
         Theme::setStyleProperty(input, "invalid", QStringLiteral("true"));
