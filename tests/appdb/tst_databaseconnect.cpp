@@ -14,6 +14,7 @@
 #include "core/db/database.h"
 #include "core/db/sqlstatement.h"
 #include "models/translations.h"
+#include "tests/support/logcapture.h"
 #include "tests/support/postgrescrm.h"
 #include "tests/ui/screenshot.h"
 #include "ui/databasepage.h"
@@ -45,6 +46,9 @@ Q_DECLARE_METATYPE(EasyCrm::Ui::DatabasePage::Field)
 namespace {
 
 constexpr int kOpenTimeoutMs = 30000;
+// Every password these tests type or keep; none may reach a log line.
+const QStringList kPasswords{QStringLiteral("s3cret"), QStringLiteral("wr0ng-pass"),
+                             QStringLiteral("typed-pass"), QStringLiteral("kept-pass")};
 
 // Stands in for the OS keychain: remembers what was read and written.
 class FakePasswordStore final : public App::PasswordStore
@@ -153,11 +157,13 @@ private:
     FakePasswordStore *m_passwords = nullptr;
     std::unique_ptr<App::AppShell> m_shell;
     QList<PostgresCrm> m_crms;
+    std::unique_ptr<LogCapture> m_log;
 };
 
 void TestDatabaseConnect::initTestCase()
 {
     QVERIFY(m_dir.isValid());
+    m_log = std::make_unique<LogCapture>();
     // The remembered connection goes to a settings file of this test, not the person's.
     QCoreApplication::setOrganizationName(QStringLiteral("EasyCRM-Test"));
     QCoreApplication::setApplicationName(QStringLiteral("tst_databaseconnect"));
@@ -196,6 +202,13 @@ void TestDatabaseConnect::makeShell(bool keychain, const App::PostgresOpener::Ti
 void TestDatabaseConnect::cleanup()
 {
     m_shell.reset();
+    // With every easycrm category at debug, nothing any test typed as a password was logged.
+    const QStringList lines = m_log->lines();
+    QVERIFY(!lines.isEmpty());
+    for (const QString &line : lines) {
+        for (const QString &password : kPasswords)
+            QVERIFY2(!line.contains(password), qPrintable(line));
+    }
     for (const PostgresCrm &crm : std::as_const(m_crms))
         QVERIFY(dropPostgresCrm(crm).ok());
     m_crms.clear();
@@ -412,14 +425,14 @@ void TestDatabaseConnect::badCredentialsAreShownAtTheUserField()
     QVERIFY(!t.database.isEmpty());
     t.user = QStringLiteral("no_such_role");
 
-    QVERIFY(connectAndWait(t, QStringLiteral("wrong")));
+    QVERIFY(connectAndWait(t, QStringLiteral("wr0ng-pass")));
 
     QVERIFY2(message().startsWith(
                  QStringLiteral("The server refused to sign in no_such_role. Check the user "
                                 "name and the password.")),
              qPrintable(message()));
     QVERIFY(isMarked(Field::User));
-    QVERIFY(!message().contains(u"wrong"));
+    QVERIFY(!message().contains(u"wr0ng-pass"));
     QCOMPARE(currentDriver(), Db::Driver::Sqlite);
 }
 
