@@ -59,6 +59,13 @@ enum class ErrorCode {
     DatabaseCredentialsRejected,
     // The named CRM user exists but is not active (AbpUsers.IsActive).
     UserInactive,
+    // Sign-in: a stored password hash this client cannot check (not Identity v3, damaged);
+    // an unknown user or a wrong password (one code, so neither is told apart); a user locked
+    // out after failed attempts (AbpUsers.LockoutEnd); a deleted user.
+    PasswordHashUnsupported,
+    InvalidCredentials,
+    UserLockedOut,
+    UserDeleted,
 };
 Q_ENUM_NS(ErrorCode)
 
