@@ -38,3 +38,24 @@ inline const QString kEventConnectionDegraded = QStringLiteral("SocialConnection
 inline const QString kCallbackPath = QStringLiteral("/api/integrations/social/callback");
 
 } // namespace EasyCrm::Contract
+
+// Sign-in, as ABP's Account module records it in AbpSecurityLogs
+// (IdentitySecurityLogIdentityConsts, IdentitySecurityLogActionConsts).
+namespace EasyCrm::Contract {
+
+inline const QString kSignInIdentity = QStringLiteral("Identity");
+inline const QString kSignInSucceeded = QStringLiteral("LoginSucceeded");
+inline const QString kSignInLockedOut = QStringLiteral("LoginLockedout");
+inline const QString kSignInNotAllowed = QStringLiteral("LoginNotAllowed");
+inline const QString kSignInFailed = QStringLiteral("LoginFailed");
+inline const QString kSignInInvalidUserName = QStringLiteral("LoginInvalidUserName");
+
+// Permissions the client checks (AbpPermissionGrants.Name), defined by the CRM server.
+inline const QString kPermissionUseBrandAccounts =
+    QStringLiteral("EasyCrm.SocialCrm.UseBrandAccounts");
+inline const QString kPermissionManageProviders =
+    QStringLiteral("EasyCrm.SocialCrm.ManageProviders");
+inline const QString kPermissionManageBrandAccounts =
+    QStringLiteral("EasyCrm.SocialCrm.ManageBrandAccounts");
+
+} // namespace EasyCrm::Contract

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QSet>
 #include <QString>
 #include <QUuid>
 
@@ -14,6 +15,14 @@ struct SessionUser
     QString tenantName;
     QUuid userId;
     QString userName;
+    // The AbpPermissionGrants names granted to the user directly ("U") or through one of
+    // their roles ("R"), read at sign-in; the UI and the core both decide on them.
+    QSet<QString> permissions;
+
+    [[nodiscard]] bool isGranted(const QString &permission) const
+    {
+        return permissions.contains(permission);
+    }
 };
 
 } // namespace EasyCrm
