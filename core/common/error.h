@@ -66,6 +66,12 @@ enum class ErrorCode {
     InvalidCredentials,
     UserLockedOut,
     UserDeleted,
+    // The signed-in user lacks the permission (AbpPermissionGrants) the action needs.
+    PermissionDenied,
+    // The external account is already connected to another brand account of the tenant.
+    IdentityAlreadyConnected,
+    // An admin's provider configuration that cannot be saved as entered.
+    InvalidConfiguration,
 };
 Q_ENUM_NS(ErrorCode)
 
