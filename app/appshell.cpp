@@ -4,12 +4,12 @@
 #include "app/crmsession.h"
 #include "app/databasecontroller.h"
 #include "app/passwordstore.h"
+#include "core/service/systembrowser.h"
 #include "models/providerlistmodel.h"
 #include "ui/databasepage.h"
 #include "ui/mainwindow.h"
 #include "ui/socialintegrationpage.h"
 
-#include <QDesktopServices>
 #include <QDir>
 #include <QSettings>
 
@@ -31,7 +31,8 @@ AppShell::AppShell(const Clock &clock, std::unique_ptr<PasswordStore> passwords,
     : QObject(parent)
     , m_clock(clock)
     , m_options(options)
-    , m_browserOpener([](const QUrl &url) { return QDesktopServices::openUrl(url); })
+    , m_systemBrowser(new SystemBrowser(this))
+    , m_browserOpener([browser = m_systemBrowser](const QUrl &url) { return browser->open(url); })
     , m_passwords(std::move(passwords))
     , m_model(std::make_unique<Models::ProviderListModel>(&clock))
 {
@@ -45,6 +46,11 @@ AppShell::AppShell(const Clock &clock, std::unique_ptr<PasswordStore> passwords,
             &AppShell::onPostgresOpened);
     connect(m_databasePage, &Ui::DatabasePage::embeddedRequested, this,
             &AppShell::onEmbeddedRequested);
+    // Learnt after open() returned: the attempt is waiting for the browser by then.
+    connect(m_systemBrowser, &SystemBrowser::failed, this, [this] {
+        if (m_session)
+            m_session->service().reportBrowserFailed();
+    });
     QSettings settings;
     m_databasePage->setConnection(formFromTarget(loadPostgresTarget(settings)));
 }

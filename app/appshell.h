@@ -10,6 +10,9 @@
 
 #include <memory>
 
+namespace EasyCrm {
+class SystemBrowser;
+}
 namespace EasyCrm::Models {
 class ProviderListModel;
 }
@@ -49,8 +52,11 @@ public:
     ~AppShell() override;
 
     // How a connect attempt opens the browser (tests script it); applies from the next
-    // database opened.
+    // database opened. The default is systemBrowser().
     void setBrowserOpener(ConnectionService::BrowserOpener opener);
+    // The desktop's URL opener; when it finds no browser, the running attempt says so and
+    // offers "Copy link" instead of waiting for a browser that never comes.
+    SystemBrowser &systemBrowser() { return *m_systemBrowser; }
 
     // The embedded SQLite database: local, so opened at once.
     [[nodiscard]] Result<void> openEmbedded();
@@ -79,6 +85,7 @@ private:
 
     const Clock &m_clock;
     Options m_options;
+    SystemBrowser *m_systemBrowser = nullptr;
     ConnectionService::BrowserOpener m_browserOpener;
     std::unique_ptr<PasswordStore> m_passwords;
     std::unique_ptr<Models::ProviderListModel> m_model;
