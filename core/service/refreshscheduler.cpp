@@ -174,25 +174,39 @@ void RefreshScheduler::sweep()
 {
     if (m_sweeping)
         return;
-    const QDateTime now = m_clock.nowUtc();
-    Result<QList<Candidate>> due = findDue(now);
     m_summary = SweepSummary{};
     m_sweeping = true;
-    if (!due) {
-        qCWarning(lcRefresh) << "Finding due connections failed:" << due.error().detail;
-        m_summary.failed = 1;
+    m_queue.clear();
+    m_listed.clear();
+    listNextBatch();
+    if (m_summary.failed > 0) {
         QMetaObject::invokeMethod(this, &RefreshScheduler::endSweep, Qt::QueuedConnection);
         return;
     }
-    m_queue = due.value();
-    m_summary.due = int(m_queue.size());
     qCDebug(lcRefresh) << "Sweep found" << m_summary.due << "due connections";
     QMetaObject::invokeMethod(this, &RefreshScheduler::pump, Qt::QueuedConnection);
 }
 
+// The next batchLimit due connections this sweep has not taken on yet.
+void RefreshScheduler::listNextBatch()
+{
+    m_moreDue = false;
+    Result<QList<Candidate>> due = findDue(m_clock.nowUtc(), m_moreDue);
+    if (!due) {
+        qCWarning(lcRefresh) << "Finding due connections failed:" << due.error().detail;
+        ++m_summary.failed;
+        return;
+    }
+    for (const Candidate &candidate : due.value())
+        m_listed.insert(candidate.id);
+    m_queue.append(due.value());
+    m_summary.due += int(due.value().size());
+}
+
 // Connected rows whose lease is free; the due rule needs the catalogue, so it runs here
 // rather than in SQL. Rows without an expiry never come due.
-Result<QList<RefreshScheduler::Candidate>> RefreshScheduler::findDue(const QDateTime &now) const
+Result<QList<RefreshScheduler::Candidate>> RefreshScheduler::findDue(const QDateTime &now,
+                                                                     bool &more) const
 {
     Db::SqlStatement st(m_db, QStringLiteral("refresh.candidates"));
     st.prepare(QStringLiteral(
@@ -217,7 +231,9 @@ Result<QList<RefreshScheduler::Candidate>> RefreshScheduler::findDue(const QDate
         const QDateTime when = provider ? dueTime(row, *provider) : QDateTime();
         if (when.isValid() && when <= now) {
             const QUuid id = m_db.readGuid(st.value(QStringLiteral("Id")));
-            due.append({when, Candidate{id, row.accessTokenExpiresAt, row.protectedRefreshToken}});
+            if (!m_listed.contains(id))
+                due.append(
+                    {when, Candidate{id, row.accessTokenExpiresAt, row.protectedRefreshToken}});
         }
     }
     // Most urgent first, so a bounded batch never starves the oldest.
@@ -226,11 +242,15 @@ Result<QList<RefreshScheduler::Candidate>> RefreshScheduler::findDue(const QDate
     QList<Candidate> candidates;
     for (qsizetype i = 0; i < due.size() && i < m_settings.batchLimit; ++i)
         candidates.append(due.at(i).second);
+    more = due.size() > m_settings.batchLimit;
     return candidates;
 }
 
 void RefreshScheduler::pump()
 {
+    // A batch ran out: list the next one while the last jobs of this one still run.
+    if (m_queue.isEmpty() && m_moreDue && m_sweeping)
+        listNextBatch();
     while (m_active < m_settings.maxConcurrent && !m_queue.isEmpty()) {
         ++m_active;
         begin(m_queue.takeFirst());

@@ -8,6 +8,7 @@
 #include <QList>
 #include <QMetaType>
 #include <QObject>
+#include <QSet>
 #include <QString>
 #include <QTimer>
 #include <QUuid>
@@ -56,7 +57,10 @@ struct SweepSummary
 // Keeps connections' tokens fresh (issue: token lifecycle; DESIGN §2 "Reconnect after token
 // expiry").
 //
-//   sweep ─► candidates: Connected rows whose refresh time has come, lease free
+//   sweep ─► candidates: Connected rows whose refresh time has come, lease free, most urgent
+//     │        first, batchLimit at a time; the next batch is listed when one runs out, until
+//     │        none is left (each connection at most once per sweep: a token due again at
+//     │        once waits for the next sweep)
 //     │        due = NextRefreshTime while backing off, else AccessTokenExpiresAt - lead
 //     ▼        (no refresh token: AccessTokenExpiresAt itself)
 //   per connection, at most maxConcurrent at once:
@@ -127,7 +131,8 @@ private:
     struct Job;
     enum class Outcome { Refreshed, Elsewhere, Transient, Reauth, Busy, Failed };
 
-    [[nodiscard]] Result<QList<Candidate>> findDue(const QDateTime &now) const;
+    [[nodiscard]] Result<QList<Candidate>> findDue(const QDateTime &now, bool &more) const;
+    void listNextBatch();
     void pump();
     void begin(const Candidate &candidate);
     [[nodiscard]] Result<Outcome> prepare(Job &job, const Candidate &candidate);
@@ -159,6 +164,8 @@ private:
     OAuth::TokenClient *m_tokens = nullptr;
     QTimer m_timer;
     QList<Candidate> m_queue;
+    QSet<QUuid> m_listed;   // every connection this sweep took on
+    bool m_moreDue = false; // the last batch was cut at batchLimit
     int m_active = 0;
     bool m_sweeping = false;
     SweepSummary m_summary;

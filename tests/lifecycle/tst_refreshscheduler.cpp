@@ -59,6 +59,8 @@ private slots:
     void rowRefreshedElsewhereAfterListingIsSkipped();
     void leaseHeldByAnotherClientIsRespected();
     void concurrencyIsBounded();
+    void sweepWorksThroughEveryBatch();
+    void connectionDueAgainAtOnceWaitsForTheNextSweep();
     void providerWithoutRefreshTokensNeedsReauthOnceExpired();
     void brandConnectionNotifiesBrandAccountUsers();
     void timerModeSweepsRepeatedly();
@@ -116,7 +118,10 @@ Db::IntegrationConnection TestRefreshScheduler::addConnection(const QString &pro
     if (!brand)
         row.ownerUserId = user.userId;
     row.providerKey = providerKey;
-    row.externalUserId = QStringLiteral("alice-0001");
+    // One external identity sits on at most one brand account of a tenant: each brand
+    // connection here is another account.
+    row.externalUserId =
+        brand ? QStringLiteral("brand-%1").arg(m_brands) : QStringLiteral("alice-0001");
     row.externalHandle = QStringLiteral("alice");
     row.protectedAccessToken = m_workspace->protector().protect(kAccess).value();
     row.protectedRefreshToken = m_workspace->protector().protect(kRefresh).value();
@@ -446,6 +451,44 @@ void TestRefreshScheduler::concurrencyIsBounded()
     QTRY_COMPARE(finished.size(), 1);
     QCOMPARE(finished.first().first().value<SweepSummary>().refreshed, 5);
     QCOMPARE(m_endpoint->bodies().size(), 5);
+}
+
+void TestRefreshScheduler::sweepWorksThroughEveryBatch()
+{
+    // More due connections than one batch holds: one sweep still refreshes them all.
+    for (int i = 0; i < 5; ++i)
+        (void)addConnection(QStringLiteral("sandbox"), 30 + i, /*brand*/ true);
+    RefreshScheduler::Settings settings = m_scheduler->settings();
+    settings.batchLimit = 2;
+    m_scheduler->setSettings(settings);
+    m_endpoint->setReply({200, tokenJson("access-2", "refresh-2", 600)});
+
+    const SweepSummary summary = sweepOnce();
+    QCOMPARE(summary.due, 5);
+    QCOMPARE(summary.refreshed, 5);
+    QVERIFY(summary.allSucceeded());
+    QCOMPARE(m_endpoint->bodies().size(), 5);
+    QCOMPARE(sweepOnce().due, 0);
+}
+
+void TestRefreshScheduler::connectionDueAgainAtOnceWaitsForTheNextSweep()
+{
+    // A token living shorter than the lead (10 s against 60 s) is due again right after its
+    // refresh: the sweep takes each connection once and ends, whatever its batches.
+    (void)addConnection(QStringLiteral("sandbox"), 30, /*brand*/ true);
+    (void)addConnection(QStringLiteral("sandbox"), 30, /*brand*/ true);
+    RefreshScheduler::Settings settings = m_scheduler->settings();
+    settings.batchLimit = 1;
+    m_scheduler->setSettings(settings);
+    m_endpoint->setReply({200, tokenJson("access-2", "refresh-2", 10)});
+
+    SweepSummary summary = sweepOnce();
+    QCOMPARE(summary.due, 2);
+    QCOMPARE(summary.refreshed, 2);
+    QCOMPARE(m_endpoint->bodies().size(), 2);
+    summary = sweepOnce();
+    QCOMPARE(summary.refreshed, 2);
+    QCOMPARE(m_endpoint->bodies().size(), 4);
 }
 
 void TestRefreshScheduler::providerWithoutRefreshTokensNeedsReauthOnceExpired()
