@@ -81,7 +81,9 @@ Result<void> insertOne(Workspace &crm, const SandboxGrant &grant, const QDateTim
     row.tenantId = user.tenantId;
     row.brandAccountId = account.id;
     row.providerKey = QStringLiteral("sandbox");
-    row.externalUserId = QStringLiteral("alice-0001");
+    // Every grant is alice's, but one external identity sits on at most one brand account of
+    // a tenant: each fleet connection stands for another account (the refresh never looks).
+    row.externalUserId = u"alice-0001/"_qs + account.id.toString(QUuid::WithoutBraces);
     row.externalHandle = QStringLiteral("alice");
     row.externalDisplayName = QStringLiteral("Alice Example");
     Result<QString> access = crm.protector().protect(grant.accessToken);
@@ -121,13 +123,39 @@ Result<QList<SandboxGrant>> makeSandboxGrants(const SandboxServer &sandbox, int 
         node.kill();
         return fleetError(QStringLiteral("grants.mjs did not finish"));
     }
-    QFile file(out);
-    if (!file.open(QIODevice::ReadOnly))
-        return fleetError(QStringLiteral("grants.mjs wrote no file"));
-    QList<SandboxGrant> grants = parseGrants(file.readAll());
+    Result<QList<SandboxGrant>> read = readGrantsFile(out);
+    if (!read)
+        return read.error();
+    QList<SandboxGrant> grants = std::move(read).value();
     if (grants.size() != count)
         return fleetError(QStringLiteral("grants.mjs made %1 of %2").arg(grants.size()).arg(count));
     return grants;
+}
+
+Result<QList<SandboxGrant>> readGrantsFile(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return fleetError(QStringLiteral("no grants file at %1").arg(path));
+    return parseGrants(file.readAll());
+}
+
+Result<void> writeGrantsFile(const QString &path, const QList<SandboxGrant> &grants)
+{
+    QJsonArray array;
+    for (const SandboxGrant &grant : grants) {
+        array.append(
+            QJsonObject{{QStringLiteral("accessToken"), QString::fromUtf8(grant.accessToken)},
+                        {QStringLiteral("refreshToken"), QString::fromUtf8(grant.refreshToken)},
+                        {QStringLiteral("expiresIn"), grant.expiresIn},
+                        {QStringLiteral("scope"), grant.scopes.join(u' ')}});
+    }
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) ||
+        !file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner) ||
+        file.write(QJsonDocument(array).toJson(QJsonDocument::Compact)) < 0 || !file.flush())
+        return fleetError(QStringLiteral("could not write %1").arg(path));
+    return {};
 }
 
 Result<QList<QUuid>> insertBrandConnections(Workspace &crm, const QList<SandboxGrant> &grants,

@@ -34,6 +34,11 @@ struct SandboxGrant
 [[nodiscard]] Result<QList<SandboxGrant>> makeSandboxGrants(const SandboxServer &sandbox, int count,
                                                             int timeoutMs = 600000);
 
+// The grants file sandbox/grants.mjs and sandbox/refresh-load.mjs read and write: a JSON array
+// of {"accessToken","refreshToken","expiresIn","scope"}. Written mode 0600 (live tokens).
+[[nodiscard]] Result<QList<SandboxGrant>> readGrantsFile(const QString &path);
+[[nodiscard]] Result<void> writeGrantsFile(const QString &path, const QList<SandboxGrant> &grants);
+
 // One brand account and one Connected Sandbox connection per grant, in one transaction,
 // access tokens expiring at `expiresAt` (so each is due from then on). Returns the ids.
 [[nodiscard]] Result<QList<QUuid>> insertBrandConnections(Workspace &crm,
