@@ -101,27 +101,27 @@ Result<QStringList> IdentityReader::roleNames(const QUuid &userId) const
 Result<QSet<QString>> IdentityReader::grantedPermissions(const std::optional<QUuid> &tenantId,
                                                          const QUuid &userId) const
 {
-    const Result<QStringList> roles = roleNames(userId);
-    if (!roles)
-        return roles.error();
+    // ABP's user provider keys a grant by Guid.ToString() (lowercase with dashes), its role
+    // provider by the role's Name; both only within the tenant the grant was made in, and
+    // only through roles of that tenant (a host role never grants inside a tenant).
     SqlStatement st(m_db, QStringLiteral("identity.grants"));
-    st.prepare(QStringLiteral("SELECT \"Name\", \"ProviderName\", \"ProviderKey\" "
-                              "FROM \"AbpPermissionGrants\" WHERE ") +
-               Rows::tenantMatches());
-    Rows::bindTenantKey(st, m_db, tenantId);
+    st.prepare(QStringLiteral(
+        "SELECT DISTINCT \"Name\" FROM \"AbpPermissionGrants\" WHERE "
+        "COALESCE(\"TenantId\", '00000000-0000-0000-0000-000000000000') = :GrantTenant AND "
+        "((\"ProviderName\" = 'U' AND LOWER(\"ProviderKey\") = :UserKey) OR "
+        "(\"ProviderName\" = 'R' AND \"ProviderKey\" IN (SELECT r.\"Name\" FROM \"AbpRoles\" r "
+        "JOIN \"AbpUserRoles\" ur ON ur.\"RoleId\" = r.\"Id\" WHERE ur.\"UserId\" = :UserId AND "
+        "COALESCE(r.\"TenantId\", '00000000-0000-0000-0000-000000000000') = :RoleTenant)))"));
+    const QVariant tenantKey = m_db.guid(tenantId.value_or(QUuid()));
+    st.bind(QStringLiteral(":GrantTenant"), tenantKey);
+    st.bind(QStringLiteral(":UserKey"), userId.toString(QUuid::WithoutBraces).toLower());
+    st.bind(QStringLiteral(":UserId"), m_db.guid(userId));
+    st.bind(QStringLiteral(":RoleTenant"), tenantKey);
     if (Result<void> r = st.exec(); !r)
         return r.error();
-    // ABP's user provider key is Guid.ToString(): lowercase with dashes.
-    const QString userKey = userId.toString(QUuid::WithoutBraces);
     QSet<QString> granted;
-    while (st.next()) {
-        const QString provider = Rows::text(st, "ProviderName");
-        const QString key = Rows::text(st, "ProviderKey");
-        const bool forUser = provider == u"U" && key.compare(userKey, Qt::CaseInsensitive) == 0;
-        const bool forRole = provider == u"R" && roles.value().contains(key);
-        if (forUser || forRole)
-            granted.insert(Rows::text(st, "Name"));
-    }
+    while (st.next())
+        granted.insert(Rows::text(st, "Name"));
     return granted;
 }
 

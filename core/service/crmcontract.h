@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 
 // Names the CRM server reads. They are part of the contract with the server, so they live
 // in one place and nowhere else.
@@ -57,5 +58,8 @@ inline const QString kPermissionManageProviders =
     QStringLiteral("EasyCrm.SocialCrm.ManageProviders");
 inline const QString kPermissionManageBrandAccounts =
     QStringLiteral("EasyCrm.SocialCrm.ManageBrandAccounts");
+// Every EasyCrm.SocialCrm.* permission: what the embedded default's local admin role holds.
+inline const QStringList kSocialCrmPermissions = {
+    kPermissionUseBrandAccounts, kPermissionManageProviders, kPermissionManageBrandAccounts};
 
 } // namespace EasyCrm::Contract

@@ -158,13 +158,21 @@ Result<std::unique_ptr<Workspace>> Workspace::openEmbedded(const QString &path, 
     workspace->m_database = std::move(database).value();
     if (Result<void> migrated = workspace->m_database->migrate(); !migrated)
         return migrated.error();
-    auto seeded = Db::EmbeddedSeed(*workspace->m_database).ensureLocalTenantAndUser(clock.nowUtc());
+    // The local admin holds its permissions through grants to its role, as on a CRM server,
+    // so they are read the same way as any signed-in user's.
+    auto seeded = Db::EmbeddedSeed(*workspace->m_database)
+                      .ensureLocalTenantAndUser(clock.nowUtc(), Contract::kSocialCrmPermissions);
     if (!seeded)
         return seeded.error();
     workspace->m_user.tenantId = seeded.value().tenantId;
     workspace->m_user.tenantName = seeded.value().tenantName;
     workspace->m_user.userId = seeded.value().adminUserId;
     workspace->m_user.userName = seeded.value().adminUserName;
+    auto granted = Db::IdentityReader(*workspace->m_database)
+                       .grantedPermissions(workspace->m_user.tenantId, workspace->m_user.userId);
+    if (!granted)
+        return granted.error();
+    workspace->m_user.permissions = granted.value();
     if (Result<void> keys = workspace->loadKeyRing(true); !keys)
         return keys.error();
     if (Result<void> providers = workspace->seedProviders(sandbox); !providers)
@@ -234,10 +242,14 @@ Result<void> Workspace::resolveIdentity(const ProductionIdentity &identity)
                          tr("The CRM user %1 is not active. An administrator can activate it in "
                             "the CRM.")
                              .arg(user.value()->userName));
+    auto granted = reader.grantedPermissions(tenantId, user.value()->id);
+    if (!granted)
+        return granted.error();
     m_user.tenantId = tenantId;
     m_user.tenantName = tenant.value() ? tenant.value()->name : QString();
     m_user.userId = user.value()->id;
     m_user.userName = user.value()->userName;
+    m_user.permissions = granted.value();
     return {};
 }
 
