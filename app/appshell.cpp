@@ -4,14 +4,22 @@
 #include "app/crmsession.h"
 #include "app/databasecontroller.h"
 #include "app/passwordstore.h"
+#include "core/service/refreshscheduler.h"
 #include "core/service/systembrowser.h"
+#include "models/notificationmodel.h"
 #include "models/providerlistmodel.h"
 #include "ui/databasepage.h"
 #include "ui/mainwindow.h"
+#include "ui/notificationspanel.h"
 #include "ui/socialintegrationpage.h"
 
+#include <QApplication>
 #include <QDir>
+#include <QIdentityProxyModel>
+#include <QMenu>
 #include <QSettings>
+#include <QStyle>
+#include <QSystemTrayIcon>
 
 namespace EasyCrm::App {
 
@@ -37,6 +45,7 @@ AppShell::AppShell(const Clock &clock, std::unique_ptr<PasswordStore> passwords,
     , m_model(std::make_unique<Models::ProviderListModel>(&clock))
 {
     buildWindow();
+    buildTray();
     m_opener = std::make_unique<PostgresOpener>(clock);
     m_opener->setTimeouts(options.timeouts);
     m_opener->setDataProtection(options.protection);
@@ -57,6 +66,7 @@ AppShell::AppShell(const Clock &clock, std::unique_ptr<PasswordStore> passwords,
 
 AppShell::~AppShell()
 {
+    m_notificationsProxy->setSourceModel(nullptr);
     m_session.reset();
 }
 
@@ -68,6 +78,75 @@ void AppShell::buildWindow()
     m_databasePage = new Ui::DatabasePage;
     m_window->addPage(Ui::DatabasePage::tr("Database"), m_databasePage);
     m_databasePage->showCurrentDatabase(tr("No database is open"), {}, {});
+    m_notificationsProxy = new QIdentityProxyModel(this);
+    m_notificationsPanel = new Ui::NotificationsPanel(m_notificationsProxy);
+    m_notificationsPanel->setObjectName(QStringLiteral("notificationsPanel"));
+    m_window->addPage(Ui::NotificationsPanel::tr("Notifications"), m_notificationsPanel);
+    connect(m_notificationsPanel, &Ui::NotificationsPanel::openSettingsRequested, this,
+            &AppShell::openSocialIntegration);
+    connect(m_notificationsPanel, &Ui::NotificationsPanel::markAllReadRequested, this,
+            [this] { markNotificationsRead(-1); });
+    connect(m_notificationsPanel, &Ui::NotificationsPanel::activated, this, [this](int row) {
+        markNotificationsRead(row);
+        openSocialIntegration();
+    });
+}
+
+// Only where the desktop has a tray: elsewhere the in-app panel is the one place to look.
+void AppShell::buildTray()
+{
+    if (!QSystemTrayIcon::isSystemTrayAvailable())
+        return;
+    QIcon icon = QApplication::windowIcon();
+    if (icon.isNull())
+        icon = m_window->style()->standardIcon(QStyle::SP_MessageBoxInformation);
+    m_tray = new QSystemTrayIcon(icon, this);
+    m_tray->setToolTip(QCoreApplication::applicationName());
+    auto *menu = new QMenu(m_window.get());
+    menu->addAction(tr("Open Settings — Social Integration"), this,
+                    &AppShell::openSocialIntegration);
+    m_tray->setContextMenu(menu);
+    connect(m_tray, &QSystemTrayIcon::messageClicked, this, &AppShell::openSocialIntegration);
+    connect(m_tray, &QSystemTrayIcon::activated, this,
+            [this](QSystemTrayIcon::ActivationReason reason) {
+                if (reason == QSystemTrayIcon::Trigger)
+                    openSocialIntegration();
+            });
+    m_tray->show();
+}
+
+void AppShell::openSocialIntegration()
+{
+    m_window->showPage(m_socialPage);
+    m_window->show();
+    m_window->raise();
+    m_window->activateWindow();
+}
+
+// Each notification is one transition to Requires Re-auth, so announcing each once is
+// announcing once per transition however many sweeps see the connection afterwards.
+void AppShell::announce(const QList<Db::Notification> &arrived)
+{
+    for (const Db::Notification &notification : arrived) {
+        if (notification.isRead || m_announced.contains(notification.id))
+            continue;
+        m_announced.insert(notification.id);
+        if (m_tray)
+            m_tray->showMessage(QCoreApplication::applicationName(), notification.message,
+                                QSystemTrayIcon::Warning);
+        emit reauthAnnounced(notification.message);
+    }
+}
+
+// `row` < 0: all of them.
+void AppShell::markNotificationsRead(int row)
+{
+    if (!m_session)
+        return;
+    Models::NotificationsModel &model = m_session->notifications();
+    const Result<void> marked = row < 0 ? model.markAllRead() : model.markRead(row);
+    if (!marked)
+        m_socialPage->showError(marked.error().message);
 }
 
 void AppShell::setBrowserOpener(ConnectionService::BrowserOpener opener)
@@ -129,10 +208,16 @@ void AppShell::install(std::unique_ptr<Workspace> workspace)
 {
     if (m_session)
         m_socialPage->clearWaiting();
+    m_notificationsProxy->setSourceModel(nullptr);
     m_session.reset();
     m_model->setStatuses({});
     m_session = std::make_unique<CrmSession>(std::move(workspace), m_clock, m_model.get(),
                                              m_socialPage, m_browserOpener);
+    m_notificationsProxy->setSourceModel(&m_session->notifications());
+    connect(&m_session->notifications(), &Models::NotificationsModel::notificationsArrived, this,
+            &AppShell::announce);
+    if (m_options.refreshInterval.count() > 0)
+        m_session->startRefreshing(m_options.refreshInterval);
     qCInfo(lcDatabase) << "CRM database switched";
     emit sessionChanged();
 }

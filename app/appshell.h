@@ -7,11 +7,20 @@
 #include "core/service/workspace.h"
 
 #include <QObject>
+#include <QSet>
+#include <QUuid>
 
+#include <chrono>
 #include <memory>
+
+class QIdentityProxyModel;
+class QSystemTrayIcon;
 
 namespace EasyCrm {
 class SystemBrowser;
+}
+namespace EasyCrm::Db {
+struct Notification;
 }
 namespace EasyCrm::Models {
 class ProviderListModel;
@@ -19,6 +28,7 @@ class ProviderListModel;
 namespace EasyCrm::Ui {
 class DatabasePage;
 class MainWindow;
+class NotificationsPanel;
 class SocialIntegrationPage;
 } // namespace EasyCrm::Ui
 
@@ -44,6 +54,8 @@ public:
         SandboxRegistration sandbox;
         DataProtectionSettings protection;
         PostgresOpener::Timeouts timeouts;
+        // How often the open database's connections are swept for due refreshes.
+        std::chrono::milliseconds refreshInterval{std::chrono::minutes(1)};
     };
 
     // `clock` must outlive the shell.
@@ -67,17 +79,30 @@ public:
     Ui::MainWindow &window() { return *m_window; }
     Ui::SocialIntegrationPage &socialPage() { return *m_socialPage; }
     Ui::DatabasePage &databasePage() { return *m_databasePage; }
+    Ui::NotificationsPanel &notificationsPanel() { return *m_notificationsPanel; }
+    // Null where the desktop has no system tray.
+    QSystemTrayIcon *trayIcon() { return m_tray; }
     DatabaseController &databaseController() { return *m_databaseController; }
     PostgresOpener &postgresOpener() { return *m_opener; }
     // The open database's session, or null while none is open.
     CrmSession *session() { return m_session.get(); }
 
+public slots:
+    // Brings the window up on Settings — Social Integration, where Reconnect is.
+    void openSocialIntegration();
+
 signals:
     // A new database is open and wired; session() is its session.
     void sessionChanged();
+    // A connection of the signed-in user went to Requires Re-auth (once per transition); the
+    // tray shows `message` where there is one.
+    void reauthAnnounced(const QString &message);
 
 private:
     void buildWindow();
+    void buildTray();
+    void announce(const QList<Db::Notification> &arrived);
+    void markNotificationsRead(int row);
     void install(std::unique_ptr<Workspace> workspace);
     void showCurrent(const QString &kind, const QString &location);
     void onPostgresOpened(const PostgresTarget &target);
@@ -92,6 +117,12 @@ private:
     std::unique_ptr<Ui::MainWindow> m_window;
     Ui::SocialIntegrationPage *m_socialPage = nullptr;
     Ui::DatabasePage *m_databasePage = nullptr;
+    // The panel shows the open session's notifications through this proxy, which follows
+    // the session when the database changes.
+    QIdentityProxyModel *m_notificationsProxy = nullptr;
+    Ui::NotificationsPanel *m_notificationsPanel = nullptr;
+    QSystemTrayIcon *m_tray = nullptr;
+    QSet<QUuid> m_announced;
     std::unique_ptr<PostgresOpener> m_opener;
     std::unique_ptr<DatabaseController> m_databaseController;
     // Last, so it goes first: it is wired to the pages and the model.

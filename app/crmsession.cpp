@@ -1,8 +1,11 @@
 #include "app/crmsession.h"
 
+#include "app/applogging.h"
 #include "app/socialintegrationcontroller.h"
 #include "core/common/providercatalogue.h"
+#include "core/service/refreshscheduler.h"
 #include "core/service/workspace.h"
+#include "models/notificationmodel.h"
 
 namespace EasyCrm::App {
 
@@ -11,18 +14,43 @@ CrmSession::CrmSession(std::unique_ptr<Workspace> workspace, const Clock &clock,
                        const ConnectionService::BrowserOpener &opener)
     : m_workspace(std::move(workspace))
 {
-    m_service = std::make_unique<ConnectionService>(
-        m_workspace->database(), m_workspace->protector(), ProviderCatalogue::builtIn(),
-        m_workspace->user(), clock);
+    const ProviderCatalogue &catalogue = ProviderCatalogue::builtIn();
+    Db::Database &database = m_workspace->database();
+    m_service = std::make_unique<ConnectionService>(database, m_workspace->protector(), catalogue,
+                                                    m_workspace->user(), clock);
     m_service->setBrowserOpener(opener);
     m_controller = std::make_unique<SocialIntegrationController>(m_service.get(), model, page);
+    const SessionUser &user = m_workspace->user();
+    m_notifications =
+        std::make_unique<Models::NotificationsModel>(database, user.tenantId, user.userId);
+    if (Result<void> loaded = m_notifications->reload(); !loaded)
+        qCWarning(lcDatabase) << "Notifications could not be read:" << loaded.error().detail;
+    m_scheduler =
+        std::make_unique<RefreshScheduler>(database, m_workspace->protector(), catalogue, clock);
+
+    // Reading the database again after a sweep is short work; the refreshes themselves run
+    // on the network asynchronously, so the window keeps answering meanwhile.
+    QObject::connect(m_scheduler.get(), &RefreshScheduler::sweepFinished, m_controller.get(),
+                     [this] {
+                         m_controller->reload();
+                         if (Result<void> loaded = m_notifications->reload(); !loaded)
+                             qCWarning(lcDatabase)
+                                 << "Notifications could not be read:" << loaded.error().detail;
+                     });
 }
 
 CrmSession::~CrmSession()
 {
+    m_scheduler.reset();
     m_controller.reset();
     m_service.reset();
+    m_notifications.reset();
     m_workspace.reset();
+}
+
+void CrmSession::startRefreshing(std::chrono::milliseconds interval)
+{
+    m_scheduler->start(interval);
 }
 
 } // namespace EasyCrm::App

@@ -2,15 +2,18 @@
 
 #include "core/service/connectionservice.h"
 
+#include <chrono>
 #include <memory>
 
 namespace EasyCrm {
 class Clock;
+class RefreshScheduler;
 class Workspace;
 } // namespace EasyCrm
 namespace EasyCrm::Models {
+class NotificationsModel;
 class ProviderListModel;
-}
+} // namespace EasyCrm::Models
 namespace EasyCrm::Ui {
 class SocialIntegrationPage;
 }
@@ -20,8 +23,9 @@ namespace EasyCrm::App {
 class SocialIntegrationController;
 
 // Everything that belongs to one open CRM database: the workspace, the connection service
-// on it and the controller that wires the service to Settings — Social Integration.
-// Switching databases replaces the whole session; the model and the pages stay.
+// on it, the controller that wires the service to Settings — Social Integration, the refresh
+// scheduler that keeps its connections' tokens fresh and the signed-in user's notifications.
+// Switching databases replaces the whole session; the models of the pages stay.
 class CrmSession final
 {
 public:
@@ -36,11 +40,19 @@ public:
     Workspace &workspace() { return *m_workspace; }
     ConnectionService &service() { return *m_service; }
     SocialIntegrationController &controller() { return *m_controller; }
+    RefreshScheduler &scheduler() { return *m_scheduler; }
+    Models::NotificationsModel &notifications() { return *m_notifications; }
+
+    // Sweeps now and then every `interval`; after each sweep the provider rows and the
+    // notifications are read again, so a change another client made shows up too.
+    void startRefreshing(std::chrono::milliseconds interval);
 
 private:
     std::unique_ptr<Workspace> m_workspace;
     std::unique_ptr<ConnectionService> m_service;
     std::unique_ptr<SocialIntegrationController> m_controller;
+    std::unique_ptr<Models::NotificationsModel> m_notifications;
+    std::unique_ptr<RefreshScheduler> m_scheduler;
 };
 
 } // namespace EasyCrm::App

@@ -1,6 +1,7 @@
 #include "app/appshell.h"
 #include "app/passwordstore.h"
 #include "app/postgrestarget.h"
+#include "app/refreshsweep.h"
 #include "core/common/clock.h"
 #include "core/service/workspace.h"
 #include "models/translations.h"
@@ -15,6 +16,7 @@
 #include <QStandardPaths>
 
 #include <cstdio>
+#include <cstring>
 #include <optional>
 
 using namespace EasyCrm;
@@ -30,6 +32,7 @@ struct Options
 {
     App::AppShell::Options shell;
     std::optional<App::PostgresTarget> postgres; // unset: the embedded default
+    bool refreshSweep = false;
 };
 
 struct CommandLine
@@ -53,6 +56,11 @@ struct CommandLine
                               QStringLiteral("name")};
     QCommandLineOption user{QStringLiteral("user"), tr("The CRM user to work as."),
                             QStringLiteral("name")};
+    QCommandLineOption refreshSweep{QString::fromLatin1(App::kRefreshSweepOption),
+                                    tr("Refresh the tokens that are due once, with no window, "
+                                       "print a summary line and exit (for a service or timer). "
+                                       "Exit code 0: done; 1: not run; 2: some were not "
+                                       "refreshed and are retried later.")};
 };
 
 [[noreturn]] void failUsage(const QString &message)
@@ -97,7 +105,7 @@ void checkPostgresOnly(const QCommandLineParser &parser, const CommandLine &opti
     }
 }
 
-Options parseOptions(const QApplication &app)
+Options parseOptions(const QCoreApplication &app)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(
@@ -107,7 +115,7 @@ Options parseOptions(const QApplication &app)
     const CommandLine options;
     for (const QCommandLineOption *option :
          {&options.database, &options.sandbox, &options.postgres, &options.pgUser,
-          &options.pgSslMode, &options.tenant, &options.user})
+          &options.pgSslMode, &options.tenant, &options.user, &options.refreshSweep})
         parser.addOption(*option);
     parser.process(app);
     checkPostgresOnly(parser, options);
@@ -131,17 +139,51 @@ Options parseOptions(const QApplication &app)
         settings.value(QStringLiteral("dataProtection/purpose"), protection.purpose).toString();
     if (parser.isSet(options.postgres))
         parsed.postgres = postgresTarget(parser, options);
+    parsed.refreshSweep = parser.isSet(options.refreshSweep);
     return parsed;
+}
+
+void setApplicationNames()
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("EasyCRM"));
+    QCoreApplication::setApplicationName(QStringLiteral("EasyCRM Social Connect"));
+    QCoreApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+}
+
+// Decided before any application object exists: the sweep must run where there is no
+// display at all, so it never creates a QApplication.
+bool wantsRefreshSweep(int argc, char *argv[])
+{
+    const QByteArray option = QByteArray("--") + App::kRefreshSweepOption;
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], option.constData()) == 0)
+            return true;
+    }
+    return false;
+}
+
+int runRefreshSweep(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    setApplicationNames();
+    const Options options = parseOptions(app);
+    App::RefreshSweepTarget target;
+    target.embeddedPath = options.shell.embeddedPath;
+    target.postgres = options.postgres;
+    target.protection = options.shell.protection;
+    SystemClock clock;
+    QTextStream out(stdout);
+    return App::runRefreshSweepCommand(target, clock, out);
 }
 
 } // namespace
 
 int main(int argc, char *argv[])
 {
+    if (wantsRefreshSweep(argc, argv))
+        return runRefreshSweep(argc, argv);
     QApplication app(argc, argv);
-    QCoreApplication::setOrganizationName(QStringLiteral("EasyCRM"));
-    QCoreApplication::setApplicationName(QStringLiteral("EasyCRM Social Connect"));
-    QCoreApplication::setApplicationVersion(QStringLiteral("0.1.0"));
+    setApplicationNames();
     if (!Models::installTranslations(app))
         qWarning("The translations could not be loaded; texts fall back to their source form");
     Ui::Theme::applyAppearance(app);

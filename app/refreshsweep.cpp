@@ -1,7 +1,10 @@
 #include "app/refreshsweep.h"
 
+#include "core/db/database.h"
+
 #include <QCoreApplication>
 #include <QEventLoop>
+#include <QFileInfo>
 
 namespace EasyCrm::App {
 
@@ -51,6 +54,39 @@ int runRefreshSweep(Db::Database &database, const Crypto::DataProtector &protect
         return int(RefreshSweepExit::NotRun);
     return int(summary.allSucceeded() ? RefreshSweepExit::Done
                                       : RefreshSweepExit::SomeNotRefreshed);
+}
+
+namespace {
+
+Result<std::unique_ptr<Workspace>> openTarget(const RefreshSweepTarget &target, const Clock &clock)
+{
+    if (target.postgres) {
+        const PostgresTarget &pg = *target.postgres;
+        return Workspace::openProduction(pg.settings({}, int(target.connectTimeout.count())), clock,
+                                         {pg.tenantName, pg.userName}, target.protection);
+    }
+    if (!QFileInfo::exists(target.embeddedPath))
+        return makeError(ErrorCode::NotFound,
+                         QCoreApplication::translate("RefreshSweep", "%1 does not exist.")
+                             .arg(target.embeddedPath));
+    return Workspace::openEmbedded(target.embeddedPath, clock, SandboxRegistration(),
+                                   target.protection);
+}
+
+} // namespace
+
+int runRefreshSweepCommand(const RefreshSweepTarget &target, const Clock &clock, QTextStream &out)
+{
+    auto workspace = openTarget(target, clock);
+    if (!workspace) {
+        // The message names the database, never its password.
+        out << "refresh sweep: not run (" << workspace.error().message << ")\n";
+        out.flush();
+        return int(RefreshSweepExit::NotRun);
+    }
+    Workspace &crm = *workspace.value();
+    return runRefreshSweep(crm.database(), crm.protector(), ProviderCatalogue::builtIn(), clock,
+                           out);
 }
 
 } // namespace EasyCrm::App

@@ -1,13 +1,16 @@
 #pragma once
 
+#include "app/postgrestarget.h"
 #include "core/common/clock.h"
 #include "core/common/providercatalogue.h"
 #include "core/service/refreshscheduler.h"
+#include "core/service/workspace.h"
 
 #include <QString>
 #include <QTextStream>
 
 #include <chrono>
+#include <optional>
 
 namespace EasyCrm::Db {
 class Database;
@@ -34,6 +37,22 @@ inline constexpr auto kRefreshSweepOption = "refresh-sweep";
     Db::Database &database, const Crypto::DataProtector &protector,
     const ProviderCatalogue &catalogue, const Clock &clock, QTextStream &out,
     std::chrono::milliseconds networkTimeout = RefreshScheduler::Settings().networkTimeout);
+
+// The database a headless sweep works on: the embedded file, or a PostgreSQL CRM database
+// (its password from libpq's own sources: PGPASSWORD or ~/.pgpass).
+struct RefreshSweepTarget
+{
+    QString embeddedPath;
+    std::optional<PostgresTarget> postgres; // set: this one, not the embedded file
+    DataProtectionSettings protection;
+    std::chrono::seconds connectTimeout{15};
+};
+
+// Opens the target, runs one sweep on it and returns a RefreshSweepExit value. A missing
+// embedded file is not created: there is nothing to refresh in it, and a typo in a timer
+// unit should not leave an empty CRM database behind.
+[[nodiscard]] int runRefreshSweepCommand(const RefreshSweepTarget &target, const Clock &clock,
+                                         QTextStream &out);
 
 // "refresh sweep: 3 due, 2 refreshed, ..." — every count, one line, for logs.
 [[nodiscard]] QString refreshSweepSummary(const SweepSummary &summary);

@@ -7,6 +7,7 @@
 #include "core/service/workspace.h"
 #include "tests/lifecycle/faketokenendpoint.h"
 
+#include <QFile>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -21,6 +22,8 @@ private slots:
     void exitCodeAndSummary_data();
     void exitCodeAndSummary();
     void nothingDueIsDone();
+    void aMissingEmbeddedDatabaseIsNotRunAndNotCreated();
+    void theCommandSweepsTheEmbeddedDatabaseItNames();
 };
 
 void TestRefreshSweep::exitCodeAndSummary_data()
@@ -94,6 +97,53 @@ void TestRefreshSweep::nothingDueIsDone()
                                   ProviderCatalogue::builtIn(), clock, out),
              0);
     QVERIFY(output.startsWith(u"refresh sweep: 0 due, 0 refreshed"));
+}
+
+void TestRefreshSweep::aMissingEmbeddedDatabaseIsNotRunAndNotCreated()
+{
+    QTemporaryDir dir;
+    SystemClock clock;
+    App::RefreshSweepTarget target;
+    target.embeddedPath = dir.filePath(QStringLiteral("typo.sqlite"));
+    QString output;
+    QTextStream out(&output);
+    QCOMPARE(App::runRefreshSweepCommand(target, clock, out), 1);
+    QCOMPARE(output, u"refresh sweep: not run (%1 does not exist.)\n"_qs.arg(target.embeddedPath));
+    QVERIFY(!QFile::exists(target.embeddedPath));
+}
+
+// What `easycrm-social-connect --refresh-sweep --database PATH` runs, with no window.
+void TestRefreshSweep::theCommandSweepsTheEmbeddedDatabaseItNames()
+{
+    FakeTokenEndpoint endpoint;
+    QVERIFY(endpoint.listen());
+    endpoint.setReply({200, tokenJson("a2", "r2")});
+    QTemporaryDir dir;
+    SystemClock clock;
+    SandboxRegistration provider;
+    provider.issuer = endpoint.issuer();
+    App::RefreshSweepTarget target;
+    target.embeddedPath = dir.filePath(QStringLiteral("crm.sqlite"));
+    {
+        auto workspace = Workspace::openEmbedded(target.embeddedPath, clock, provider);
+        QVERIFY(workspace.ok());
+        Workspace &crm = *workspace.value();
+        Db::IntegrationConnection row;
+        row.tenantId = crm.user().tenantId;
+        row.ownerUserId = crm.user().userId;
+        row.providerKey = QStringLiteral("sandbox");
+        row.protectedAccessToken = crm.protector().protect("a1").value();
+        row.protectedRefreshToken = crm.protector().protect("r1").value();
+        row.accessTokenExpiresAt = clock.nowUtc().addSecs(30);
+        row.status = Db::ConnectionStatus::Connected;
+        row.creationTime = clock.nowUtc();
+        QVERIFY(Db::ConnectionRepository(crm.database()).insert(row).ok());
+    }
+    QString output;
+    QTextStream out(&output);
+    QCOMPARE(App::runRefreshSweepCommand(target, clock, out), 0);
+    QVERIFY2(output.startsWith(u"refresh sweep: 1 due, 1 refreshed,"), qPrintable(output));
+    QCOMPARE(endpoint.bodies().size(), 1);
 }
 
 QTEST_GUILESS_MAIN(TestRefreshSweep)
