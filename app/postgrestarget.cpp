@@ -42,6 +42,29 @@ bool parsePort(QStringView text, int *port)
     return true;
 }
 
+// "host", "host:port", "[v6]" or "[v6]:port"; returns what is wrong, or nothing. `port` stays
+// null when none was given.
+QString splitHostPort(QStringView hostPort, QString *host, QStringView *port)
+{
+    if (hostPort.startsWith(u'[')) {
+        // RFC 3986 §3.2.2: an IPv6 literal is bracketed so its colons are not the port's.
+        const qsizetype close = hostPort.indexOf(u']');
+        *host = hostPort.mid(1, close - 1).toString();
+        const QStringView rest = hostPort.mid(close + 1);
+        if (!rest.isEmpty() && !rest.startsWith(u':'))
+            return tr("Only a port may follow the IPv6 address.");
+        *port = rest.mid(1);
+        return {};
+    }
+    if (hostPort.count(u':') > 1)
+        return tr("Put an IPv6 address in brackets: [::1]:5432/crm.");
+    const qsizetype colon = hostPort.indexOf(u':');
+    *host = hostPort.left(colon < 0 ? hostPort.size() : colon).toString();
+    if (colon >= 0)
+        *port = hostPort.mid(colon + 1);
+    return {};
+}
+
 } // namespace
 
 QString PostgresTarget::address() const
@@ -87,24 +110,10 @@ std::optional<PostgresTarget> parsePostgresAddress(const QString &address, QStri
         return fail(problem, tr("Name the database after a slash: HOST[:PORT]/DATABASE."));
     PostgresTarget target;
     target.database = text.mid(slash + 1);
-    QStringView hostPort = QStringView(text).left(slash);
     QStringView portText;
-    if (hostPort.startsWith(u'[')) {
-        // RFC 3986 §3.2.2: an IPv6 literal is bracketed so its colons are not the port's.
-        const qsizetype close = hostPort.indexOf(u']');
-        target.host = hostPort.mid(1, close - 1).toString();
-        QStringView rest = hostPort.mid(close + 1);
-        if (!rest.isEmpty() && !rest.startsWith(u':'))
-            return fail(problem, tr("Only a port may follow the IPv6 address."));
-        portText = rest.mid(1);
-    } else {
-        if (hostPort.count(u':') > 1)
-            return fail(problem, tr("Put an IPv6 address in brackets: [::1]:5432/crm."));
-        const qsizetype colon = hostPort.indexOf(u':');
-        target.host = hostPort.left(colon < 0 ? hostPort.size() : colon).toString();
-        if (colon >= 0)
-            portText = hostPort.mid(colon + 1);
-    }
+    if (const QString wrong = splitHostPort(QStringView(text).left(slash), &target.host, &portText);
+        !wrong.isEmpty())
+        return fail(problem, wrong);
     if (target.host.isEmpty())
         return fail(problem, tr("Name the server: HOST[:PORT]/DATABASE."));
     if (!portText.isNull() && !parsePort(portText, &target.port))

@@ -107,6 +107,15 @@ DatabasePage::DatabasePage(QWidget *parent)
     column->addWidget(buildButtons());
     column->addStretch(1);
 
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(buildScroll(column));
+    setKeychainAvailable(false);
+}
+
+// The column at the product's page width, scrolling where the window is short.
+QWidget *DatabasePage::buildScroll(QVBoxLayout *column)
+{
     auto *content = new QWidget;
     content->setObjectName(QStringLiteral("databaseContent"));
     auto *columnHolder = new QWidget(content);
@@ -116,17 +125,13 @@ DatabasePage::DatabasePage(QWidget *parent)
     contentLayout->setContentsMargins(32, 28, 32, 20);
     contentLayout->addWidget(columnHolder, 1);
     contentLayout->addStretch(0);
-
     auto *scroll = new QScrollArea(this);
     scroll->setObjectName(QStringLiteral("databaseScroll"));
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     scroll->setWidget(content);
-    auto *layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(scroll);
-    setKeychainAvailable(false);
+    return scroll;
 }
 
 DatabasePage::~DatabasePage() = default;
@@ -219,13 +224,7 @@ void DatabasePage::addServerRows(QFormLayout *form)
     m_port->setFixedWidth(110);
     m_database = lineEdit(QStringLiteral("databaseEdit"), card);
     m_user = lineEdit(QStringLiteral("userEdit"), card);
-    m_password = lineEdit(QStringLiteral("passwordEdit"), card);
-    m_password->setEchoMode(QLineEdit::Password);
-    m_passwordHint = plainLabel(QStringLiteral("hint"), card);
-    m_passwordHint->setObjectName(QStringLiteral("passwordHint"));
-    m_rememberPassword = new QCheckBox(tr("Save the password in the system keychain"), card);
-    m_rememberPassword->setObjectName(QStringLiteral("rememberPasswordCheck"));
-    m_rememberPassword->setChecked(true);
+    QWidget *password = buildPasswordField(); // made in form order, which is the tab order
     m_sslMode = new QComboBox(card);
     m_sslMode->setObjectName(QStringLiteral("sslModeCombo"));
     m_sslMode->setMinimumHeight(m_host->sizeHint().height()); // in line with the text fields
@@ -236,11 +235,24 @@ void DatabasePage::addServerRows(QFormLayout *form)
     form->addRow(formLabel(tr("Port"), card), withError(Field::Port, m_port));
     form->addRow(formLabel(tr("Database"), card), withError(Field::Database, m_database));
     form->addRow(formLabel(tr("User"), card), withError(Field::User, m_user));
-    QWidget *password = withError(Field::Password, m_password);
-    password->layout()->addWidget(m_passwordHint);
-    password->layout()->addWidget(m_rememberPassword);
     form->addRow(formLabel(tr("Password"), card), password);
     form->addRow(formLabel(tr("SSL mode"), card), withError(Field::SslMode, m_sslMode));
+}
+
+// The password, what happens to it (keychain or asked each time), and whether to save it.
+QWidget *DatabasePage::buildPasswordField()
+{
+    m_password = lineEdit(QStringLiteral("passwordEdit"), m_formCard);
+    m_password->setEchoMode(QLineEdit::Password);
+    m_passwordHint = plainLabel(QStringLiteral("hint"), m_formCard);
+    m_passwordHint->setObjectName(QStringLiteral("passwordHint"));
+    m_rememberPassword = new QCheckBox(tr("Save the password in the system keychain"), m_formCard);
+    m_rememberPassword->setObjectName(QStringLiteral("rememberPasswordCheck"));
+    m_rememberPassword->setChecked(true);
+    QWidget *field = withError(Field::Password, m_password);
+    field->layout()->addWidget(m_passwordHint);
+    field->layout()->addWidget(m_rememberPassword);
+    return field;
 }
 
 void DatabasePage::addSignInRows(QFormLayout *form)

@@ -88,11 +88,13 @@ public slots:
 
 private:
     void buildHeader(QVBoxLayout *layout);
+    QWidget *buildScroll(QVBoxLayout *column);
     QWidget *buildCurrentCard();
     QWidget *buildFormCard();
     QWidget *buildConnectingPanel();
     QWidget *buildButtons();
     void addServerRows(QFormLayout *form);
+    QWidget *buildPasswordField();
     void addSignInRows(QFormLayout *form);
     QWidget *withError(Field field, QWidget *input, const QString &hint = {});
     void setFieldError(Field field, const QString &text);

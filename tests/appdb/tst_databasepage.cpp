@@ -63,6 +63,7 @@ private slots:
     void openErrorsAreShownInlineAtTheirField();
     void serverTextIsShownAsPlainText();
     void currentDatabaseIsShown();
+    void tabGoesThroughTheFormInReadingOrder();
     void screenshots_data();
     void screenshots();
 
@@ -316,6 +317,21 @@ void TestDatabasePage::currentDatabaseIsShown()
     QCOMPARE(child<QLabel>("currentDatabaseLocation")->text(),
              QStringLiteral("crm-db.example.com:5433/easycrm as crm_app"));
     QVERIFY(child<QLabel>("currentDatabaseUser")->isVisible());
+}
+
+void TestDatabasePage::tabGoesThroughTheFormInReadingOrder()
+{
+    m_page->setKeychainAvailable(false);
+    const QStringList order{QStringLiteral("hostEdit"),     QStringLiteral("portSpin"),
+                            QStringLiteral("databaseEdit"), QStringLiteral("userEdit"),
+                            QStringLiteral("passwordEdit"), QStringLiteral("sslModeCombo"),
+                            QStringLiteral("tenantEdit"),   QStringLiteral("userNameEdit")};
+    child<QLineEdit>("hostEdit")->setFocus();
+    QTRY_COMPARE(QApplication::focusWidget()->objectName(), order.first());
+    for (qsizetype i = 1; i < order.size(); ++i) {
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Tab);
+        QCOMPARE(QApplication::focusWidget()->objectName(), order.at(i));
+    }
 }
 
 void TestDatabasePage::screenshots_data()
