@@ -21,6 +21,7 @@
 #include <QPointer>
 
 #include <algorithm>
+#include <utility>
 
 Q_LOGGING_CATEGORY(lcRefresh, "easycrm.service.refresh", QtInfoMsg)
 
@@ -107,6 +108,13 @@ struct RefreshScheduler::Job
     ~Job() { wipe(refreshToken); }
 };
 
+// A refresh the provider answered, waiting to be stored with the others that came back.
+struct RefreshScheduler::PendingStore
+{
+    std::shared_ptr<Job> job;
+    OAuth::TokenResponse tokens;
+};
+
 RefreshScheduler::RefreshScheduler(Db::Database &database, const Crypto::DataProtector &protector,
                                    const ProviderCatalogue &catalogue, const Clock &clock,
                                    QObject *parent)
@@ -178,6 +186,7 @@ void RefreshScheduler::sweep()
     m_sweeping = true;
     m_queue.clear();
     m_listed.clear();
+    m_configs.clear();
     listNextBatch();
     if (m_summary.failed > 0) {
         QMetaObject::invokeMethod(this, &RefreshScheduler::endSweep, Qt::QueuedConnection);
@@ -299,7 +308,7 @@ Result<RefreshScheduler::Outcome> RefreshScheduler::prepare(Job &job, const Cand
         releaseLease(job.row.id);
         return Outcome::Elsewhere;
     }
-    auto config = Db::ProviderConfigRepository(m_db).find(job.row.tenantId, job.row.providerKey);
+    auto config = providerConfig(job.row.tenantId, job.row.providerKey);
     if (!config)
         return config.error();
     const ProviderDescriptor *catalogued = m_catalogue.find(job.row.providerKey);
@@ -318,6 +327,19 @@ Result<RefreshScheduler::Outcome> RefreshScheduler::prepare(Job &job, const Cand
         return refreshToken.error();
     job.refreshToken = refreshToken.value();
     return Outcome::Refreshed;
+}
+
+// The admin's configuration, read once per sweep for each tenant and provider.
+Result<std::optional<Db::ProviderConfig>>
+RefreshScheduler::providerConfig(const std::optional<QUuid> &tenantId, const QString &providerKey)
+{
+    const QString key = (tenantId ? guidText(*tenantId) : QString()) + u'/' + providerKey;
+    if (const auto cached = m_configs.constFind(key); cached != m_configs.constEnd())
+        return *cached;
+    auto config = Db::ProviderConfigRepository(m_db).find(tenantId, providerKey);
+    if (config)
+        m_configs.insert(key, config.value());
+    return config;
 }
 
 // Providers without refresh tokens (Mastodon, Facebook, Instagram here): the connection
@@ -351,27 +373,51 @@ void RefreshScheduler::requestRefresh(std::shared_ptr<Job> job)
                           if (!self)
                               return;
                           if (tokens)
-                              self->onRefreshed(*job, tokens.value());
+                              self->onRefreshed(job, tokens.value());
                           else
                               self->onRefreshFailed(*job, tokens.error());
                       });
     wipe(endpoint.clientSecret);
 }
 
-void RefreshScheduler::onRefreshed(Job &job, const OAuth::TokenResponse &tokens)
+void RefreshScheduler::onRefreshed(std::shared_ptr<Job> job, const OAuth::TokenResponse &tokens)
 {
-    if (Result<void> stored = storeTokens(job, tokens); !stored) {
-        // The provider may have rotated the refresh token already; nothing else can be
-        // done for it here, and the next sweep learns what the provider thinks of it.
-        qCWarning(lcRefresh) << "Refreshed tokens could not be stored:"
-                             << errorCodeName(stored.error().code) << stored.error().detail;
-        releaseLease(job.row.id);
-        finish(Outcome::Failed);
-        return;
+    // Group commit: the answers handled before the queued call runs share its transaction.
+    m_pendingStores.append(PendingStore{std::move(job), tokens});
+    if (m_pendingStores.size() == 1)
+        QMetaObject::invokeMethod(this, &RefreshScheduler::storePending, Qt::QueuedConnection);
+}
+
+// One transaction for every refresh answered since the last one; each connection's tokens
+// in a savepoint (storeTokens' own transaction, nested), so a conflict on one row only
+// fails that row.
+void RefreshScheduler::storePending()
+{
+    const QList<PendingStore> pending = std::exchange(m_pendingStores, {});
+    QList<Result<void>> stored;
+    Db::Transaction transaction(m_db);
+    Result<void> committed = transaction.begin();
+    if (committed) {
+        for (const PendingStore &store : pending)
+            stored.append(storeTokens(*store.job, store.tokens));
+        committed = transaction.commit();
     }
-    qCDebug(lcRefresh) << "Refreshed connection" << job.row.id;
-    emit connectionRefreshed(job.row.id);
-    finish(Outcome::Refreshed);
+    for (qsizetype i = 0; i < pending.size(); ++i) {
+        const Job &job = *pending.at(i).job;
+        const Result<void> &outcome = committed ? stored.at(i) : committed;
+        if (!outcome) {
+            // The provider may have rotated the refresh token already; nothing else can be
+            // done for it here, and the next sweep learns what the provider thinks of it.
+            qCWarning(lcRefresh) << "Refreshed tokens could not be stored:"
+                                 << errorCodeName(outcome.error().code) << outcome.error().detail;
+            releaseLease(job.row.id);
+            finish(Outcome::Failed);
+            continue;
+        }
+        qCDebug(lcRefresh) << "Refreshed connection" << job.row.id;
+        emit connectionRefreshed(job.row.id);
+        finish(Outcome::Refreshed);
+    }
 }
 
 void RefreshScheduler::onRefreshFailed(Job &job, const Error &error)

@@ -5,6 +5,7 @@
 #include "core/common/result.h"
 
 #include <QDateTime>
+#include <QHash>
 #include <QList>
 #include <QMetaType>
 #include <QObject>
@@ -15,12 +16,14 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 
 class QNetworkAccessManager;
 
 namespace EasyCrm::Db {
 class Database;
 struct IntegrationConnection;
+struct ProviderConfig;
 enum class ConnectionStatus;
 } // namespace EasyCrm::Db
 namespace EasyCrm::Crypto {
@@ -74,6 +77,10 @@ struct SweepSummary
 //                                   │     event, notifications, history
 //                                   └─ transient ─► tokens kept, backoff, still Connected
 //   every write also frees the lease; sweepFinished(summary) when all are done.
+//
+// Refreshed tokens that come back together are stored in one transaction (one disk sync for
+// all of them), each connection in its own savepoint so one failure spares the others; a
+// sweep reads each tenant's provider configuration once.
 class RefreshScheduler final : public QObject
 {
     Q_OBJECT
@@ -129,6 +136,7 @@ signals:
 private:
     struct Candidate;
     struct Job;
+    struct PendingStore;
     enum class Outcome { Refreshed, Elsewhere, Transient, Reauth, Busy, Failed };
 
     [[nodiscard]] Result<QList<Candidate>> findDue(const QDateTime &now, bool &more) const;
@@ -137,8 +145,11 @@ private:
     void begin(const Candidate &candidate);
     [[nodiscard]] Result<Outcome> prepare(Job &job, const Candidate &candidate);
     [[nodiscard]] Result<Outcome> expireWithoutRefresh(Job &job);
+    [[nodiscard]] Result<std::optional<Db::ProviderConfig>>
+    providerConfig(const std::optional<QUuid> &tenantId, const QString &providerKey);
     void requestRefresh(std::shared_ptr<Job> job);
-    void onRefreshed(Job &job, const OAuth::TokenResponse &tokens);
+    void onRefreshed(std::shared_ptr<Job> job, const OAuth::TokenResponse &tokens);
+    void storePending();
     void onRefreshFailed(Job &job, const Error &error);
     void onLocalFailure(Job &job, const Error &error);
     [[nodiscard]] Result<void> storeTokens(Job &job, const OAuth::TokenResponse &tokens);
@@ -164,8 +175,10 @@ private:
     OAuth::TokenClient *m_tokens = nullptr;
     QTimer m_timer;
     QList<Candidate> m_queue;
-    QSet<QUuid> m_listed;   // every connection this sweep took on
-    bool m_moreDue = false; // the last batch was cut at batchLimit
+    QSet<QUuid> m_listed; // every connection this sweep took on
+    QHash<QString, std::optional<Db::ProviderConfig>> m_configs; // this sweep's, by tenant
+    QList<PendingStore> m_pendingStores; // refreshed, waiting for the next group commit
+    bool m_moreDue = false;              // the last batch was cut at batchLimit
     int m_active = 0;
     bool m_sweeping = false;
     SweepSummary m_summary;
