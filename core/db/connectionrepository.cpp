@@ -1,6 +1,7 @@
 #include "core/db/connectionrepository.h"
 
 #include "core/common/ids.h"
+#include "core/db/migrations.h"
 #include "core/db/rowhelpers.h"
 
 namespace EasyCrm::Db {
@@ -12,6 +13,19 @@ const QString kTable = QStringLiteral("\"SocialCrmIntegrationConnections\"");
 QString conflictMessage()
 {
     return trDb("The connection was changed elsewhere. Reload it and try again.");
+}
+
+// The database refused a second brand connection of one external identity (migration 3).
+bool violatesBrandIdentity(const QSqlError &error)
+{
+    return isUniqueViolation(error) && error.databaseText().contains(kBrandIdentityIndex);
+}
+
+Error brandIdentityError(const QString &stage)
+{
+    return makeError(ErrorCode::IdentityAlreadyConnected,
+                     trDb("This account is already connected to another brand account."),
+                     stage + QStringLiteral(": unique brand identity rule"));
 }
 
 IntegrationConnection readRow(const SqlStatement &st, const Database &db)
@@ -225,6 +239,8 @@ Result<void> ConnectionRepository::insert(IntegrationConnection &connection)
     bindMutable(st, m_db, connection);
     Rows::bindAudited(st, m_db, audit);
     if (Result<void> r = st.exec(); !r) {
+        if (violatesBrandIdentity(st.lastError()))
+            return brandIdentityError(stage);
         if (isUniqueViolation(st.lastError()))
             return makeError(ErrorCode::AlreadyConnected,
                              trDb("This account is already connected for this provider."),
@@ -251,9 +267,32 @@ Result<QString> ConnectionRepository::update(const IntegrationConnection &connec
     st.bind(QStringLiteral(":LastModifierId"), m_db.guidOrNull(connection.lastModifierId));
     st.bind(QStringLiteral(":Id"), m_db.guid(connection.id));
     st.bind(QStringLiteral(":ExpectedStamp"), expectedStamp);
-    if (Result<void> r = st.execOneRow(ErrorCode::ConcurrencyConflict, conflictMessage()); !r)
+    if (Result<void> r = st.execOneRow(ErrorCode::ConcurrencyConflict, conflictMessage()); !r) {
+        if (violatesBrandIdentity(st.lastError()))
+            return brandIdentityError(QStringLiteral("connection.update"));
         return r.error();
+    }
     return stamp;
+}
+
+Result<std::optional<IntegrationConnection>>
+ConnectionRepository::findBrandIdentity(const std::optional<QUuid> &tenantId,
+                                        const QString &providerKey,
+                                        const QString &externalUserId) const
+{
+    SqlStatement st(m_db, QStringLiteral("connection.find-brand-identity"));
+    st.prepare(QStringLiteral("SELECT * FROM ") + kTable + QStringLiteral(" WHERE ") +
+               Rows::tenantMatches() +
+               QStringLiteral(" AND \"ProviderKey\" = :ProviderKey AND \"ExternalUserId\" = "
+                              ":ExternalUserId AND \"BrandAccountId\" IS NOT NULL"));
+    Rows::bindTenantKey(st, m_db, tenantId);
+    st.bind(QStringLiteral(":ProviderKey"), providerKey);
+    st.bind(QStringLiteral(":ExternalUserId"), externalUserId);
+    if (Result<void> r = st.exec(); !r)
+        return r.error();
+    if (!st.next())
+        return std::optional<IntegrationConnection>();
+    return std::optional<IntegrationConnection>(readRow(st, m_db));
 }
 
 Result<QString> ConnectionRepository::clearTokens(const QUuid &id, const QString &expectedStamp,

@@ -31,12 +31,17 @@ public:
                  const QString &providerKey) const;
     [[nodiscard]] Result<QList<IntegrationConnection>>
     listForUser(const std::optional<QUuid> &tenantId, const QUuid &userId) const;
+    // The tenant's brand connection of this external identity at this provider, if any.
+    [[nodiscard]] Result<std::optional<IntegrationConnection>>
+    findBrandIdentity(const std::optional<QUuid> &tenantId, const QString &providerKey,
+                      const QString &externalUserId) const;
     [[nodiscard]] Result<QList<IntegrationConnection>>
     listBrandConnections(const std::optional<QUuid> &tenantId) const;
 
     // connection.creationTime must be set; the id is assigned when empty, the stamp always.
     // A second connection for the same owner or brand account and provider gives
-    // AlreadyConnected. Runs in a savepoint, so an enclosing transaction stays usable.
+    // AlreadyConnected; an external identity another brand account of the tenant holds,
+    // IdentityAlreadyConnected (update() too). Runs in a savepoint, so an enclosing transaction stays usable.
     [[nodiscard]] Result<void> insert(IntegrationConnection &connection);
 
     // Writes every mutable column (not tenant, owner, brand, provider or creation) when the

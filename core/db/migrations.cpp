@@ -149,6 +149,17 @@ TableSpec connectionHistory()
     return t;
 }
 
+// DESIGN §2: one external account is connected to at most one brand account of a tenant,
+// enforced by the database so two admins on two machines cannot both add it. Partial, so
+// personal connections (one per user) and rows without an identity are not bound by it.
+QStringList brandIdentityIndex()
+{
+    return {QStringLiteral("CREATE UNIQUE INDEX ") + quoted(kBrandIdentityIndex) +
+            QStringLiteral(" ON \"SocialCrmIntegrationConnections\" (") + coalescedTenant() +
+            QStringLiteral(", \"ProviderKey\", \"ExternalUserId\") WHERE \"BrandAccountId\" "
+                           "IS NOT NULL AND \"ExternalUserId\" IS NOT NULL")};
+}
+
 QStringList renderAll(const Dialect &dialect, const QList<TableSpec> &tables,
                       Dialect::Existing existing)
 {
@@ -183,6 +194,8 @@ const QList<Migration> &allMigrations()
          [](const Dialect &d) {
              return renderAll(d, AbpSchema::all(), Dialect::Existing::Keep);
          }},
+        {3, QStringLiteral("One brand connection per external identity and tenant"),
+         Migration::Scope::AllDrivers, [](const Dialect &) { return brandIdentityIndex(); }},
     };
     return migrations;
 }

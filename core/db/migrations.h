@@ -26,6 +26,11 @@ struct Migration
 
 [[nodiscard]] const QList<Migration> &allMigrations();
 
+// The unique index that keeps one external identity on one brand account per tenant and
+// provider (migration 3); a violation of it names the index.
+inline const QString kBrandIdentityIndex =
+    QStringLiteral("UX_SocialCrmIntegrationConnections_Brand_Identity");
+
 namespace ModuleSchema {
 // The module's tables as migration 1 created them.
 [[nodiscard]] QList<TableSpec> version1Tables();

@@ -67,6 +67,16 @@ ProviderConfigRepository::find(const std::optional<QUuid> &tenantId,
     return std::optional<ProviderConfig>(readRow(st, m_db));
 }
 
+Result<std::optional<ProviderConfig>>
+ProviderConfigRepository::findEffective(const std::optional<QUuid> &tenantId,
+                                        const QString &providerKey) const
+{
+    Result<std::optional<ProviderConfig>> own = find(tenantId, providerKey);
+    if (!own || own.value() || !tenantId)
+        return own;
+    return find(std::nullopt, providerKey);
+}
+
 Result<QList<ProviderConfig>>
 ProviderConfigRepository::listForTenant(const std::optional<QUuid> &tenantId) const
 {

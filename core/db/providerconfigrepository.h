@@ -22,6 +22,10 @@ public:
     // An empty optional when the admin has not configured the provider for this tenant.
     [[nodiscard]] Result<std::optional<ProviderConfig>> find(const std::optional<QUuid> &tenantId,
                                                              const QString &providerKey) const;
+    // What applies to the tenant: its own row (an override) when it has one, else the host's
+    // default (the row with TenantId NULL), else none.
+    [[nodiscard]] Result<std::optional<ProviderConfig>>
+    findEffective(const std::optional<QUuid> &tenantId, const QString &providerKey) const;
     [[nodiscard]] Result<QList<ProviderConfig>>
     listForTenant(const std::optional<QUuid> &tenantId) const;
 

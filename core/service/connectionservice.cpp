@@ -5,6 +5,7 @@
 #include "core/crypto/dataprotector.h"
 #include "core/db/auditwriter.h"
 #include "core/db/backgroundjobwriter.h"
+#include "core/db/brandaccountrepository.h"
 #include "core/db/connectionhistoryrepository.h"
 #include "core/db/connectionrepository.h"
 #include "core/db/database.h"
@@ -101,6 +102,7 @@ struct ConnectionService::Attempt
     Db::ProviderConfig config;
     QStringList scopes;
     std::optional<Db::IntegrationConnection> existing;
+    std::optional<BrandTarget> brand; // set for a brand account's connection
     QUuid pendingId;
     OAuth::Pkce pkce;
     QByteArray state;
@@ -192,7 +194,7 @@ Result<QList<ProviderStatus>> ConnectionService::providerStatuses() const
     Db::ConnectionRepository connections(m_db);
     QList<ProviderStatus> statuses;
     for (const ProviderDescriptor &provider : m_catalogue.providers()) {
-        auto config = configs.find(m_user.tenantId, provider.key);
+        auto config = configs.findEffective(m_user.tenantId, provider.key);
         if (!config)
             return config.error();
         auto connection = connections.findForUser(m_user.tenantId, m_user.userId, provider.key);
@@ -219,15 +221,21 @@ Result<QList<ProviderStatus>> ConnectionService::providerStatuses() const
 
 void ConnectionService::startConnect(const QString &providerKey)
 {
+    auto attempt = std::make_unique<Attempt>();
+    attempt->providerKey = providerKey;
+    run(std::move(attempt));
+}
+
+void ConnectionService::run(std::unique_ptr<Attempt> attempt)
+{
     if (m_attempt) {
-        emit connectFailed(providerKey,
+        emit connectFailed(attempt->providerKey,
                            makeError(ErrorCode::Busy,
                                      tr("Another connection is in progress. Finish or cancel it "
                                         "first.")));
         return;
     }
-    m_attempt = std::make_unique<Attempt>();
-    m_attempt->providerKey = providerKey;
+    m_attempt = std::move(attempt);
     setPhase(FlowPhase::Preparing);
     Result<void> ready = prepareAttempt(*m_attempt);
     if (ready)
@@ -241,11 +249,15 @@ void ConnectionService::startConnect(const QString &providerKey)
 
 Result<void> ConnectionService::prepareAttempt(Attempt &attempt)
 {
+    if (attempt.brand) {
+        if (Result<void> target = prepareBrandTarget(attempt); !target)
+            return target;
+    }
     const ProviderDescriptor *provider = m_catalogue.find(attempt.providerKey);
     if (!provider)
         return makeError(ErrorCode::ProviderUnknown, tr("This provider is not known."));
     Db::ProviderConfigRepository configs(m_db);
-    auto config = configs.find(m_user.tenantId, attempt.providerKey);
+    auto config = configs.findEffective(m_user.tenantId, attempt.providerKey);
     if (!config)
         return config.error();
     if (!isConfigured(config.value())) {
@@ -256,6 +268,8 @@ Result<void> ConnectionService::prepareAttempt(Attempt &attempt)
     attempt.provider = effectiveDescriptor(*provider, attempt.config);
     attempt.scopes = attempt.config.enabledScopes.isEmpty() ? provider->defaultScopes
                                                              : attempt.config.enabledScopes;
+    if (attempt.brand)
+        return {}; // prepareBrandTarget found the connection a reconnect repairs
 
     Db::ConnectionRepository connections(m_db);
     auto existing = connections.findForUser(m_user.tenantId, m_user.userId, attempt.providerKey);
@@ -303,6 +317,8 @@ Result<void> ConnectionService::listenAndRemember(Attempt &attempt)
     pending.tenantId = m_user.tenantId;
     pending.userId = m_user.userId;
     pending.providerKey = attempt.providerKey;
+    if (attempt.brand)
+        pending.brandAccountId = attempt.brand->accountId;
     if (attempt.existing)
         pending.connectionId = attempt.existing->id;
     pending.stateHash = QString::fromLatin1(OAuth::stateHash(attempt.state));
@@ -574,12 +590,16 @@ Result<QString> ConnectionService::save(const OAuth::Profile &profile)
     const auto &existing = attempt.existing;
     // Reconnect repairs the same account: a different identity would silently swap whose
     // mentions and messages the CRM reads.
-    if (existing && existing->status == Db::ConnectionStatus::RequiresReauth
+    if (existing && existing->status != Db::ConnectionStatus::NotConnected
         && existing->externalUserId != profile.id) {
         return makeError(ErrorCode::IdentityMismatch,
                          tr("You signed in as another %1 account than the one this connection "
                             "belongs to (@%2). Sign in as @%2 to reconnect it.")
                              .arg(attempt.provider.displayName, existing->externalHandle));
+    }
+    if (attempt.brand) {
+        if (Result<void> free = checkBrandIdentityFree(profile); !free)
+            return free.error();
     }
     auto access = m_protector.protect(attempt.tokens.accessToken);
     if (!access)
@@ -598,7 +618,11 @@ Result<QString> ConnectionService::save(const OAuth::Profile &profile)
     const Db::ConnectionStatus previous = row.status;
     if (isNew) {
         row.tenantId = m_user.tenantId;
-        row.ownerUserId = m_user.userId;
+        // DESIGN §2: a brand account's connection has no owner user.
+        if (attempt.brand)
+            row.brandAccountId = attempt.brand->accountId;
+        else
+            row.ownerUserId = m_user.userId;
         row.providerKey = attempt.providerKey;
     }
     row.externalUserId = profile.id;
@@ -637,6 +661,11 @@ Result<void> ConnectionService::writeConnection(Db::IntegrationConnection &row,
         return begun;
     const QString action =
         isNew ? Contract::kActionConnectionCreated : Contract::kActionConnectionReconnected;
+    if (m_attempt->brand && m_attempt->brand->isNew) {
+        reachStep(QStringLiteral("brand-insert"));
+        if (Result<void> added = insertBrandAccount(*m_attempt->brand, now); !added)
+            return added;
+    }
     reachStep(isNew ? QStringLiteral("connection-insert") : QStringLiteral("connection-update"));
     if (Result<void> stored = storeConnection(row, isNew, now); !stored)
         return stored;
@@ -681,10 +710,12 @@ Result<void> ConnectionService::writeAudit(const Db::IntegrationConnection &row,
     entry.userName = m_user.userName;
     entry.serviceName = Contract::kAuditServiceName;
     entry.methodName = action;
-    entry.parametersJson = QString::fromUtf8(
-        QJsonDocument(QJsonObject{{QStringLiteral("connectionId"), guidText(row.id)},
-                                  {QStringLiteral("providerKey"), row.providerKey}})
-            .toJson(QJsonDocument::Compact));
+    QJsonObject parameters{{QStringLiteral("connectionId"), guidText(row.id)},
+                           {QStringLiteral("providerKey"), row.providerKey}};
+    if (row.brandAccountId)
+        parameters.insert(QStringLiteral("brandAccountId"), guidText(*row.brandAccountId));
+    entry.parametersJson =
+        QString::fromUtf8(QJsonDocument(parameters).toJson(QJsonDocument::Compact));
     entry.entityId = guidText(row.id);
     entry.entityTypeFullName = Contract::kConnectionEntityType;
     entry.changeType = action == Contract::kActionConnectionCreated
@@ -742,10 +773,18 @@ void ConnectionService::disconnectProvider(const QString &providerKey)
             providerKey, makeError(ErrorCode::NotFound, tr("This provider is not connected.")));
         return;
     }
-    Db::IntegrationConnection row = *found.value();
+    disconnectRow(providerKey, *found.value(), providerKey);
+}
+
+// `shownKey` names the version the page showed in m_shownStamps: the provider key for the
+// user's own connection, the connection id for a brand account's.
+void ConnectionService::disconnectRow(const QString &providerKey,
+                                      const Db::IntegrationConnection &row,
+                                      const QString &shownKey)
+{
     // The person chose on what the page showed. A row changed since (another client, another
     // machine) is not theirs to overwrite: reload it and let them look again.
-    const auto shown = m_shownStamps.constFind(providerKey);
+    const auto shown = m_shownStamps.constFind(shownKey);
     if (shown != m_shownStamps.cend() && *shown != row.concurrencyStamp) {
         reportDisconnectFailed(providerKey,
                                changedElsewhereError(QStringLiteral("disconnect: stale stamp")));
@@ -764,7 +803,7 @@ void ConnectionService::disconnectProvider(const QString &providerKey)
         reportDisconnectFailed(providerKey, removed.error());
         return;
     }
-    m_shownStamps.remove(providerKey);
+    m_shownStamps.remove(shownKey);
     emit statusesChanged();
     revokeAtProvider(providerKey, token ? token.value() : QByteArray(), isRefresh);
 }
@@ -804,7 +843,7 @@ void ConnectionService::revokeAtProvider(const QString &providerKey, QByteArray 
                                          bool isRefreshToken)
 {
     const ProviderDescriptor *catalogued = m_catalogue.find(providerKey);
-    auto config = Db::ProviderConfigRepository(m_db).find(m_user.tenantId, providerKey);
+    auto config = Db::ProviderConfigRepository(m_db).findEffective(m_user.tenantId, providerKey);
     if (!catalogued || !config || !config.value() || token.isEmpty()) {
         emit disconnectFinished(providerKey, Error{});
         return;
@@ -896,6 +935,218 @@ void ConnectionService::cancel()
     if (!m_attempt)
         return;
     fail(makeError(ErrorCode::Cancelled, tr("Connecting was cancelled.")));
+}
+
+// --- Brand accounts -----------------------------------------------------------------------
+
+Result<void> ConnectionService::requirePermission(const QString &permission) const
+{
+    if (m_user.isGranted(permission))
+        return {};
+    return makeError(ErrorCode::PermissionDenied,
+                     tr("You do not have the permission to do this. Ask your administrator."),
+                     QStringLiteral("missing permission ") + permission);
+}
+
+std::optional<QUuid> ConnectionService::activeBrandAccount() const
+{
+    if (!m_attempt || !m_attempt->brand)
+        return std::nullopt;
+    return m_attempt->brand->accountId;
+}
+
+Result<QList<BrandAccountStatus>> ConnectionService::brandStatuses() const
+{
+    if (Result<void> allowed = requirePermission(Contract::kPermissionUseBrandAccounts); !allowed)
+        return allowed.error();
+    auto accounts = Db::BrandAccountRepository(m_db).listForTenant(m_user.tenantId);
+    if (!accounts)
+        return accounts.error();
+    auto connections = Db::ConnectionRepository(m_db).listBrandConnections(m_user.tenantId);
+    if (!connections)
+        return connections.error();
+    QList<BrandAccountStatus> statuses;
+    for (const Db::BrandAccount &account : accounts.value()) {
+        BrandAccountStatus status;
+        status.brandAccountId = account.id;
+        status.name = account.name;
+        bool any = false;
+        for (const Db::IntegrationConnection &row : connections.value()) {
+            if (row.brandAccountId != account.id)
+                continue;
+            any = true;
+            BrandAccountStatus shown = status;
+            const ProviderDescriptor *provider = m_catalogue.find(row.providerKey);
+            shown.providerKey = row.providerKey;
+            shown.providerName = provider ? provider->displayName : row.providerKey;
+            shown.connectionId = row.id;
+            shown.state = toState(row.status);
+            shown.externalHandle = row.externalHandle;
+            shown.externalDisplayName = row.externalDisplayName;
+            shown.lastSyncUtc = row.lastSyncTime;
+            shown.statusReason = row.statusReason;
+            m_shownStamps.insert(guidText(row.id), row.concurrencyStamp);
+            statuses.append(shown);
+        }
+        if (!any)
+            statuses.append(status);
+    }
+    return statuses;
+}
+
+void ConnectionService::addBrandAccount(const QString &name, const QString &providerKey)
+{
+    auto attempt = std::make_unique<Attempt>();
+    attempt->providerKey = providerKey;
+    attempt->brand = BrandTarget{Ids::newGuid(), name.simplified(), true, {}};
+    run(std::move(attempt));
+}
+
+void ConnectionService::reconnectBrand(const QUuid &connectionId)
+{
+    auto attempt = std::make_unique<Attempt>();
+    attempt->brand = BrandTarget{{}, {}, false, connectionId};
+    run(std::move(attempt));
+}
+
+// Who may act, on what: checked here, in the core, whatever the page shows.
+Result<void> ConnectionService::prepareBrandTarget(Attempt &attempt)
+{
+    BrandTarget &brand = *attempt.brand;
+    if (Result<void> allowed = requirePermission(Contract::kPermissionUseBrandAccounts); !allowed)
+        return allowed;
+    if (brand.isNew) {
+        if (Result<void> allowed = requirePermission(Contract::kPermissionManageBrandAccounts);
+            !allowed)
+            return allowed;
+        if (brand.name.isEmpty() || brand.name.size() > 128) {
+            return makeError(ErrorCode::InvalidConfiguration,
+                             tr("Give the brand account a name of at most 128 characters."));
+        }
+        return {};
+    }
+    auto row = findBrandConnection(brand.reconnectId);
+    if (!row)
+        return row.error();
+    attempt.providerKey = row.value().providerKey;
+    brand.accountId = *row.value().brandAccountId;
+    attempt.existing = row.value();
+    return {};
+}
+
+// A brand connection of the signed-in user's tenant, or NotFound: another tenant's rows and
+// users' own connections are not reachable through these calls.
+Result<Db::IntegrationConnection> ConnectionService::findBrandConnection(const QUuid &id) const
+{
+    auto found = Db::ConnectionRepository(m_db).findById(id);
+    if (!found)
+        return found.error();
+    const auto &row = found.value();
+    if (!row || !row->brandAccountId || row->tenantId != m_user.tenantId) {
+        return makeError(ErrorCode::NotFound,
+                         tr("This brand connection no longer exists. The list was reloaded."));
+    }
+    return *row;
+}
+
+// DESIGN §2: one external identity is connected to at most one brand account of the tenant.
+// Checked here for a message that names the account; the unique index decides a race.
+Result<void> ConnectionService::checkBrandIdentityFree(const OAuth::Profile &profile) const
+{
+    const Attempt &attempt = *m_attempt;
+    auto holder = Db::ConnectionRepository(m_db).findBrandIdentity(
+        m_user.tenantId, attempt.providerKey, profile.id);
+    if (!holder)
+        return holder.error();
+    if (!holder.value() || (attempt.existing && holder.value()->id == attempt.existing->id))
+        return {};
+    auto account = Db::BrandAccountRepository(m_db).findById(*holder.value()->brandAccountId);
+    const QString name = account && account.value() ? account.value()->name : QString();
+    return makeError(ErrorCode::IdentityAlreadyConnected,
+                     tr("@%1 is already connected to the brand account \"%2\". Reconnect that "
+                        "brand account instead of adding the account again.")
+                         .arg(profile.handle, name),
+                     QStringLiteral("save: brand identity taken"));
+}
+
+Result<void> ConnectionService::insertBrandAccount(const BrandTarget &brand, const QDateTime &now)
+{
+    Db::BrandAccount account;
+    account.id = brand.accountId;
+    account.tenantId = m_user.tenantId;
+    account.name = brand.name;
+    account.creationTime = now;
+    account.creatorId = m_user.userId;
+    return Db::BrandAccountRepository(m_db).insert(account);
+}
+
+void ConnectionService::disconnectBrand(const QUuid &connectionId)
+{
+    if (Result<void> allowed = requirePermission(Contract::kPermissionUseBrandAccounts); !allowed) {
+        emit disconnectFailed(QString(), allowed.error());
+        return;
+    }
+    auto row = findBrandConnection(connectionId);
+    if (!row) {
+        reportDisconnectFailed(QString(), row.error());
+        return;
+    }
+    disconnectRow(row.value().providerKey, row.value(), guidText(connectionId));
+}
+
+Result<void> ConnectionService::removeBrandAccount(const QUuid &brandAccountId)
+{
+    for (const QString &permission :
+         {Contract::kPermissionUseBrandAccounts, Contract::kPermissionManageBrandAccounts}) {
+        if (Result<void> allowed = requirePermission(permission); !allowed)
+            return allowed;
+    }
+    auto account = Db::BrandAccountRepository(m_db).findById(brandAccountId);
+    if (!account)
+        return account.error();
+    if (!account.value() || account.value()->tenantId != m_user.tenantId)
+        return makeError(ErrorCode::NotFound, tr("This brand account no longer exists."));
+    auto connections = Db::ConnectionRepository(m_db).listBrandConnections(m_user.tenantId);
+    if (!connections)
+        return connections.error();
+    const QDateTime now = m_clock.nowUtc();
+    Db::Transaction transaction(m_db);
+    if (Result<void> begun = transaction.begin(); !begun)
+        return begun;
+    for (const Db::IntegrationConnection &row : connections.value()) {
+        if (row.brandAccountId != brandAccountId)
+            continue;
+        // Its tokens would stay valid at the provider: revoke them through Disconnect first.
+        if (row.status != Db::ConnectionStatus::NotConnected) {
+            return makeError(ErrorCode::Busy,
+                             tr("Disconnect \"%1\" before removing it.").arg(account.value()->name));
+        }
+        if (Result<void> removed = Db::ConnectionRepository(m_db).remove(row.id); !removed)
+            return removed;
+    }
+    if (Result<void> removed = Db::BrandAccountRepository(m_db).remove(brandAccountId); !removed)
+        return removed;
+    Db::AuditEntry entry;
+    entry.tenantId = m_user.tenantId;
+    entry.tenantName = m_user.tenantName;
+    entry.userId = m_user.userId;
+    entry.userName = m_user.userName;
+    entry.serviceName = Contract::kAuditServiceName;
+    entry.methodName = Contract::kActionBrandAccountRemoved;
+    entry.parametersJson = QString::fromUtf8(
+        QJsonDocument(QJsonObject{{QStringLiteral("brandAccountId"), guidText(brandAccountId)}})
+            .toJson(QJsonDocument::Compact));
+    entry.entityId = guidText(brandAccountId);
+    entry.entityTypeFullName = Contract::kBrandAccountEntityType;
+    entry.changeType = Db::EntityChangeType::Deleted;
+    entry.executionTime = now;
+    entry.clientName = Contract::kClientName;
+    if (Result<void> audited = Db::AuditWriter(m_db).write(entry); !audited)
+        return audited;
+    if (Result<void> committed = transaction.commit(); !committed)
+        return committed;
+    emit statusesChanged();
+    return {};
 }
 
 } // namespace EasyCrm

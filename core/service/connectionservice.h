@@ -81,6 +81,17 @@ public:
     const SessionUser &user() const { return m_user; }
 
     [[nodiscard]] Result<QList<ProviderStatus>> providerStatuses() const;
+
+    // --- Brand accounts (DESIGN §2) -----------------------------------------------------------
+    // The same flow, the connection owned by a brand account of the tenant (OwnerUserId NULL,
+    // BrandAccountId set): many per provider per tenant, one external identity on at most one
+    // of them. Everything needs UseBrandAccounts; adding and removing accounts
+    // ManageBrandAccounts too. Refused with PermissionDenied otherwise.
+    [[nodiscard]] Result<QList<BrandAccountStatus>> brandStatuses() const;
+    // Removes a brand account whose connections are all disconnected, audited.
+    [[nodiscard]] Result<void> removeBrandAccount(const QUuid &brandAccountId);
+    // The brand account of the running attempt (a new one's id is assigned at the start).
+    std::optional<QUuid> activeBrandAccount() const;
     FlowPhase phase() const;
     QString activeProvider() const;
     // The authorize URL of the running attempt, for "copy link". It carries the state: hand
@@ -90,6 +101,13 @@ public:
 public slots:
     void startConnect(const QString &providerKey);
     void disconnectProvider(const QString &providerKey);
+    // A new brand account named `name`, connected at `providerKey`: the account and its
+    // connection are written together once the provider verified the identity, so a failed
+    // or refused attempt leaves no account behind.
+    void addBrandAccount(const QString &name, const QString &providerKey);
+    // Repairs a brand connection in place, whoever created it; the same identity must sign in.
+    void reconnectBrand(const QUuid &connectionId);
+    void disconnectBrand(const QUuid &connectionId);
     void cancel();
     // The browser opener ran but no browser opened (learnt after the opener returned).
     void reportBrowserFailed();
@@ -110,6 +128,22 @@ signals:
 
 private:
     struct Attempt;
+    struct BrandTarget
+    {
+        QUuid accountId;
+        QString name;
+        bool isNew = false;
+        QUuid reconnectId; // the connection a reconnect repairs
+    };
+
+    void run(std::unique_ptr<Attempt> attempt);
+    [[nodiscard]] Result<void> prepareBrandTarget(Attempt &attempt);
+    [[nodiscard]] Result<void> checkBrandIdentityFree(const OAuth::Profile &profile) const;
+    [[nodiscard]] Result<void> insertBrandAccount(const BrandTarget &brand, const QDateTime &now);
+    [[nodiscard]] Result<Db::IntegrationConnection> findBrandConnection(const QUuid &id) const;
+    [[nodiscard]] Result<void> requirePermission(const QString &permission) const;
+    void disconnectRow(const QString &providerKey, const Db::IntegrationConnection &row,
+                       const QString &shownKey);
 
     [[nodiscard]] Result<void> prepareAttempt(Attempt &attempt);
     [[nodiscard]] Result<void> listenAndRemember(Attempt &attempt);

@@ -18,6 +18,16 @@ inline const QString kConnectionEntityType =
 inline const QString kActionConnectionCreated = QStringLiteral("SocialConnectionCreated");
 inline const QString kActionConnectionReconnected = QStringLiteral("SocialConnectionReconnected");
 inline const QString kActionConnectionRevoked = QStringLiteral("SocialConnectionRevoked");
+inline const QString kBrandAccountEntityType =
+    QStringLiteral("EasyCrm.SocialCrm.BrandAccounts.BrandAccount");
+inline const QString kActionBrandAccountRemoved = QStringLiteral("SocialBrandAccountRemoved");
+// Provider configuration by admins: the service, entity and action of its audit entries.
+inline const QString kProviderAuditServiceName =
+    QStringLiteral("EasyCrm.SocialCrm.ProviderConfigurations");
+inline const QString kProviderConfigurationEntityType =
+    QStringLiteral("EasyCrm.SocialCrm.ProviderConfigurations.ProviderConfiguration");
+inline const QString kActionProviderConfigurationChanged =
+    QStringLiteral("SocialProviderConfigurationChanged");
 
 // AbpSecurityLogs for OAuth anomalies.
 inline const QString kSecurityIdentity = QStringLiteral("SocialIntegration");

@@ -25,9 +25,26 @@ struct ProviderStatus
     QString statusReason;
 };
 
+// One brand account of the tenant on Settings — Social Integration — Brand Accounts, with
+// the connection it holds (providerKey empty while it holds none).
+struct BrandAccountStatus
+{
+    QUuid brandAccountId;
+    QString name;
+    QString providerKey;
+    QString providerName;
+    QUuid connectionId;
+    ConnectionState state = ConnectionState::NotConnected;
+    QString externalHandle;
+    QString externalDisplayName;
+    QDateTime lastSyncUtc;
+    QString statusReason;
+};
+
 // Where a connect attempt is; Idle when none runs.
 enum class FlowPhase { Idle, Preparing, WaitingForBrowser, Exchanging, Verifying, Saving };
 
 } // namespace EasyCrm
 
 Q_DECLARE_METATYPE(EasyCrm::ProviderStatus)
+Q_DECLARE_METATYPE(EasyCrm::BrandAccountStatus)

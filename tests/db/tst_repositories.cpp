@@ -53,6 +53,8 @@ private slots:
     void uniqueConnection_data();
     void uniqueConnection();
     void brandConnectionsManyPerProvider();
+    void brandIdentityOncePerTenant_data();
+    void brandIdentityOncePerTenant();
     void connectionNeedsOwnerOrBrand();
     void updateWithStaleStampConflicts();
     void clearTokensDropsEveryTokenColumn();
@@ -294,17 +296,72 @@ void TestRepositories::brandConnectionsManyPerProvider()
         IntegrationConnection c = userConnection(std::nullopt, kUser, QStringLiteral("x"));
         c.ownerUserId.reset();
         c.brandAccountId = account.id;
+        c.externalUserId = QStringLiteral("ext-") + account.name;
         QVERIFY(repo.insert(c).ok());
     }
     // The same brand account twice for one provider is refused, for host rows too.
     IntegrationConnection again = userConnection(std::nullopt, kUser, QStringLiteral("x"));
     again.ownerUserId.reset();
     again.brandAccountId = accounts.first().id;
+    again.externalUserId = QStringLiteral("ext-other");
     QCOMPARE(repo.insert(again).error().code, ErrorCode::AlreadyConnected);
 
     QCOMPARE(repo.listBrandConnections(std::nullopt).value().size(), 2);
     QVERIFY(repo.findForBrand(std::nullopt, accounts.at(1).id, QStringLiteral("x")).value());
     QVERIFY(repo.listForUser(std::nullopt, kUser).value().isEmpty());
+}
+
+void TestRepositories::brandIdentityOncePerTenant_data()
+{
+    QTest::addColumn<std::optional<QUuid>>("secondTenant");
+    QTest::addColumn<QString>("secondProvider");
+    QTest::addColumn<bool>("secondIsBrand");
+    QTest::addColumn<bool>("allowed");
+    QTest::newRow("same-tenant-same-provider") << std::optional<QUuid>(kTenant) << u"x"_qs << true
+                                               << false;
+    QTest::newRow("other-tenant") << std::optional<QUuid>(QUuid::createUuid()) << u"x"_qs << true
+                                  << true;
+    QTest::newRow("host-and-tenant") << std::optional<QUuid>() << u"x"_qs << true << true;
+    QTest::newRow("other-provider") << std::optional<QUuid>(kTenant) << u"y"_qs << true << true;
+    QTest::newRow("personal-connection") << std::optional<QUuid>(kTenant) << u"x"_qs << false
+                                         << true;
+}
+
+// DESIGN §2: one external identity on at most one brand account of a tenant, enforced by the
+// database so that two admins on two machines cannot both add it.
+void TestRepositories::brandIdentityOncePerTenant()
+{
+    QFETCH(std::optional<QUuid>, secondTenant);
+    QFETCH(QString, secondProvider);
+    QFETCH(bool, secondIsBrand);
+    QFETCH(bool, allowed);
+    BrandAccountRepository brands(db());
+    ConnectionRepository repo(db());
+    const auto brandConnection = [&](const std::optional<QUuid> &tenant, const QString &provider) {
+        BrandAccount account;
+        account.tenantId = tenant;
+        account.name = QStringLiteral("Acme");
+        account.creationTime = kNow;
+        if (!brands.insert(account).ok())
+            qFatal("brand account not inserted");
+        IntegrationConnection c = userConnection(tenant, kUser, provider);
+        c.ownerUserId.reset();
+        c.brandAccountId = account.id;
+        return c;
+    };
+    IntegrationConnection first = brandConnection(kTenant, QStringLiteral("x"));
+    QVERIFY(repo.insert(first).ok());
+
+    IntegrationConnection second = secondIsBrand
+        ? brandConnection(secondTenant, secondProvider)
+        : userConnection(secondTenant, kUser, secondProvider);
+    const Result<void> inserted = repo.insert(second);
+    QCOMPARE(inserted.ok(), allowed);
+    if (!allowed) {
+        QCOMPARE(inserted.error().code, ErrorCode::IdentityAlreadyConnected);
+        QVERIFY(!inserted.error().message.isEmpty());
+    }
+    QCOMPARE(m_fixture->count(QStringLiteral("SocialCrmIntegrationConnections")), allowed ? 2 : 1);
 }
 
 void TestRepositories::connectionNeedsOwnerOrBrand()
