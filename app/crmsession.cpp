@@ -5,14 +5,20 @@
 #include "core/common/providercatalogue.h"
 #include "core/service/refreshscheduler.h"
 #include "core/service/workspace.h"
+#include "models/connectiondetails.h"
 #include "models/notificationmodel.h"
+#include "models/providerlistmodel.h"
+#include "ui/connectiondetailsdialog.h"
+#include "ui/socialintegrationpage.h"
 
 namespace EasyCrm::App {
 
 CrmSession::CrmSession(std::unique_ptr<Workspace> workspace, const Clock &clock,
                        Models::ProviderListModel *model, Ui::SocialIntegrationPage *page,
                        const ConnectionService::BrowserOpener &opener)
-    : m_workspace(std::move(workspace))
+    : m_model(model)
+    , m_page(page)
+    , m_workspace(std::move(workspace))
 {
     const ProviderCatalogue &catalogue = ProviderCatalogue::builtIn();
     Db::Database &database = m_workspace->database();
@@ -20,6 +26,8 @@ CrmSession::CrmSession(std::unique_ptr<Workspace> workspace, const Clock &clock,
                                                     m_workspace->user(), clock);
     m_service->setBrowserOpener(opener);
     m_controller = std::make_unique<SocialIntegrationController>(m_service.get(), model, page);
+    QObject::connect(page, &Ui::SocialIntegrationPage::detailsRequested, m_controller.get(),
+                     [this](const QString &providerKey) { showDetails(providerKey); });
     const SessionUser &user = m_workspace->user();
     m_notifications =
         std::make_unique<Models::NotificationsModel>(database, user.tenantId, user.userId);
@@ -51,6 +59,22 @@ CrmSession::~CrmSession()
 void CrmSession::startRefreshing(std::chrono::milliseconds interval)
 {
     m_scheduler->start(interval);
+}
+
+void CrmSession::showDetails(const QString &providerKey)
+{
+    const std::optional<ProviderStatus> status = m_model->statusFor(providerKey);
+    if (!status || status->connectionId.isNull())
+        return;
+    const Result<Models::ConnectionDetails> details = Models::loadConnectionDetails(
+        m_workspace->database(), ProviderCatalogue::builtIn(), status->connectionId);
+    if (!details) {
+        m_page->showError(details.error().message);
+        return;
+    }
+    auto *dialog = new Ui::ConnectionDetailsDialog(details.value(), m_page);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
 }
 
 } // namespace EasyCrm::App

@@ -46,8 +46,12 @@ public:
     // Sweeps now and then every `interval`; after each sweep the provider rows and the
     // notifications are read again, so a change another client made shows up too.
     void startRefreshing(std::chrono::milliseconds interval);
+    // Opens the details of `providerKey`'s connection over the page.
+    void showDetails(const QString &providerKey);
 
 private:
+    Models::ProviderListModel *m_model;
+    Ui::SocialIntegrationPage *m_page;
     std::unique_ptr<Workspace> m_workspace;
     std::unique_ptr<ConnectionService> m_service;
     std::unique_ptr<SocialIntegrationController> m_controller;

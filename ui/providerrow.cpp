@@ -63,6 +63,7 @@ ProviderRow::ProviderRow(const QString &providerKey, QWidget *parent)
     , m_reason(plainLabel(QStringLiteral("reason"), this))
     , m_buttonHolder(new QWidget(this))
     , m_button(new QPushButton(m_buttonHolder))
+    , m_details(new QPushButton(tr("Details"), this))
 {
     setObjectName(QStringLiteral("providerRow_") + providerKey);
     setProperty("card", true);
@@ -73,12 +74,19 @@ ProviderRow::ProviderRow(const QString &providerKey, QWidget *parent)
     m_buttonHolder->setObjectName(QStringLiteral("actionHolder_") + providerKey);
     m_button->setObjectName(QStringLiteral("connectButton_") + providerKey);
     m_button->setCursor(Qt::PointingHandCursor);
+    m_details->setObjectName(QStringLiteral("detailsButton_") + providerKey);
+    m_details->setFlat(true);
+    m_details->setCursor(Qt::PointingHandCursor);
+    m_details->setProperty("action", QStringLiteral("link"));
+    m_details->hide();
 
     setUpLook();
     buildLayout();
 
     connect(m_button, &QPushButton::clicked, this,
             [this] { emit actionTriggered(m_providerKey, m_action); });
+    connect(m_details, &QPushButton::clicked, this,
+            [this] { emit detailsRequested(m_providerKey); });
 }
 
 void ProviderRow::setUpLook()
@@ -119,6 +127,7 @@ void ProviderRow::buildLayout()
     layout->setSpacing(14);
     layout->addWidget(m_badge, 0, Qt::AlignVCenter);
     layout->addLayout(texts, 1);
+    layout->addWidget(m_details, 0, Qt::AlignVCenter);
     layout->addWidget(m_buttonHolder, 0, Qt::AlignVCenter);
 }
 
@@ -134,6 +143,11 @@ void ProviderRow::showData(const QModelIndex &index)
     m_badge->setText(name.left(1).toUpper());
     showState(index);
     showAction(index, name);
+    // Only a connection has details; a provider never connected has nothing to show.
+    const auto state = index.data(ProviderListModel::StateRole).value<ConnectionState>();
+    m_details->setVisible(state != ConnectionState::NotConnected);
+    //: Accessible name of the details button; %1 is the provider, e.g. LinkedIn.
+    m_details->setAccessibleName(tr("%1 connection details").arg(name));
 
     // A degraded connection says why; a provider nobody may use says so without a hover.
     QString note = index.data(ProviderListModel::StatusReasonRole).toString();

@@ -31,6 +31,8 @@ public:
 
 signals:
     void actionTriggered(const QString &providerKey, EasyCrm::Ui::ProviderRow::Action action);
+    // The person asked for the connection's details (token expiry, scopes, history).
+    void detailsRequested(const QString &providerKey);
 
 private:
     void setUpLook();
@@ -51,6 +53,7 @@ private:
     QLabel *m_reason = nullptr;
     QWidget *m_buttonHolder = nullptr;
     QPushButton *m_button = nullptr;
+    QPushButton *m_details = nullptr;
 };
 
 } // namespace EasyCrm::Ui

@@ -133,6 +133,8 @@ void SocialIntegrationPage::rebuildRows()
                             m_rowsLayout->parentWidget());
         connect(providerRow, &ProviderRow::actionTriggered, this,
                 &SocialIntegrationPage::onRowAction);
+        connect(providerRow, &ProviderRow::detailsRequested, this,
+                &SocialIntegrationPage::detailsRequested);
         providerRow->showData(index);
         providerRow->setFlowRunning(!m_waitingKey.isEmpty());
         m_rowsLayout->insertWidget(row, providerRow);

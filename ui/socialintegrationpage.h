@@ -43,6 +43,7 @@ signals:
     void disconnectRequested(const QString &providerKey);
     void reconnectRequested(const QString &providerKey);
     void cancelRequested();
+    void detailsRequested(const QString &providerKey);
 
 public slots:
     // The browser was sent to `authorizeUrl`; offered to copy, never displayed.

@@ -54,6 +54,11 @@ QPushButton[action="disconnect"], QPushButton[action="secondary"] {
 QPushButton[action="disconnect"]:hover, QPushButton[action="secondary"]:hover {
     background: #f9fafb; border-color: #98a2b3;
 }
+QPushButton[action="link"] {
+    background: transparent; color: #2563eb; border: 1px solid transparent; min-width: 0;
+    padding: 6px 6px; font-weight: 500;
+}
+QPushButton[action="link"]:hover { color: #1d4ed8; text-decoration: underline; }
 QPushButton[action]:focus { border: 2px solid #84adff; }
 QPushButton[action]:disabled {
     background: #f2f4f7; color: #98a2b3; border: 1px solid #e4e7ec;

@@ -8,6 +8,7 @@
 #include "app/passwordstore.h"
 #include "app/socialintegrationcontroller.h"
 #include "core/crypto/dataprotector.h"
+#include "core/db/connectionhistoryrepository.h"
 #include "core/db/connectionrepository.h"
 #include "core/db/database.h"
 #include "core/service/refreshscheduler.h"
@@ -17,6 +18,8 @@
 #include "models/translations.h"
 #include "tests/lifecycle/faketokenendpoint.h"
 #include "ui/mainwindow.h"
+#include "tests/ui/screenshot.h"
+#include "ui/connectiondetailsdialog.h"
 #include "ui/notificationspanel.h"
 #include "ui/socialintegrationpage.h"
 #include "ui/theme.h"
@@ -31,11 +34,18 @@
 #include <QSystemTrayIcon>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTreeWidget>
 
 using namespace EasyCrm;
 using namespace EasyCrm::Testing;
 
 namespace {
+
+// The tokens the tests hand out; not one may reach a widget.
+const QByteArray kAccess1 = QByteArrayLiteral("access-token-one-SECRET");
+const QByteArray kRefresh1 = QByteArrayLiteral("refresh-token-one-SECRET");
+const QByteArray kAccess2 = QByteArrayLiteral("access-token-two-SECRET");
+const QByteArray kRefresh2 = QByteArrayLiteral("refresh-token-two-SECRET");
 
 const QString kNoBrowserNotice = QStringLiteral(
     "The browser could not be opened. Use \"Copy link\" and open the link in your browser.");
@@ -58,6 +68,7 @@ private slots:
     void theSchedulerRunsOnceADatabaseIsOpen();
     void aRevokedGrantIsListedAndAnnouncedOncePerTransition();
     void aTransientFailureAnnouncesNothing();
+    void detailsShowTheLifecycleAndNoToken();
 
 private:
     QPushButton *button(const QString &key) const;
@@ -68,7 +79,7 @@ private:
 
     FakeTokenEndpoint m_endpoint;
     QTemporaryDir m_dir;
-    SystemClock m_clock;
+    ManualClock m_clock{QDateTime::currentDateTimeUtc()};
     int m_run = 0;
     std::unique_ptr<App::AppShell> m_shell;
 };
@@ -181,14 +192,24 @@ void TestAppShell::insertDueConnection()
     row.providerKey = QStringLiteral("sandbox");
     row.externalUserId = QStringLiteral("u-alice");
     row.externalHandle = QStringLiteral("alice");
-    row.protectedAccessToken = crm.protector().protect("a1").value();
-    row.protectedRefreshToken = crm.protector().protect("r1").value();
+    row.externalDisplayName = QStringLiteral("Alice Example");
+    row.protectedAccessToken = crm.protector().protect(kAccess1).value();
+    row.protectedRefreshToken = crm.protector().protect(kRefresh1).value();
     row.accessTokenExpiresAt = m_clock.nowUtc().addSecs(30);
-    row.grantedScopes = {QStringLiteral("profile")};
+    row.grantedScopes = {QStringLiteral("openid"), QStringLiteral("profile"),
+                         QStringLiteral("offline_access")};
     row.status = Db::ConnectionStatus::Connected;
     row.lastSyncTime = m_clock.nowUtc();
-    row.creationTime = m_clock.nowUtc();
+    row.creationTime = m_clock.nowUtc().addSecs(-3600);
     QVERIFY(Db::ConnectionRepository(crm.database()).insert(row).ok());
+    // As the connect flow records it.
+    Db::ConnectionHistoryEntry connected;
+    connected.tenantId = row.tenantId;
+    connected.connectionId = row.id;
+    connected.toStatus = Db::ConnectionStatus::Connected;
+    connected.reason = QStringLiteral("SocialConnectionCreated");
+    connected.creationTime = row.creationTime;
+    QVERIFY(Db::ConnectionHistoryRepository(crm.database()).append(connected).ok());
 }
 
 bool TestAppShell::sweepAndWait()
@@ -252,6 +273,91 @@ void TestAppShell::aTransientFailureAnnouncesNothing()
     QVERIFY(sweepAndWait());
     QVERIFY(announced.isEmpty());
     QCOMPARE(m_shell->notificationsPanel().view()->model()->rowCount(), 0);
+}
+
+// Every text a widget of `root` shows: labels, buttons, tree cells, the window title.
+static QStringList visibleTexts(QWidget &root)
+{
+    QStringList texts{root.windowTitle()};
+    for (const QLabel *label : root.findChildren<QLabel *>())
+        texts << label->text() << label->toolTip();
+    for (const QAbstractButton *button : root.findChildren<QAbstractButton *>())
+        texts << button->text() << button->toolTip();
+    for (const QTreeWidget *tree : root.findChildren<QTreeWidget *>()) {
+        for (int row = 0; row < tree->topLevelItemCount(); ++row) {
+            for (int column = 0; column < tree->columnCount(); ++column)
+                texts << tree->topLevelItem(row)->text(column);
+        }
+    }
+    return texts;
+}
+
+void TestAppShell::detailsShowTheLifecycleAndNoToken()
+{
+    insertDueConnection();
+    m_shell->session()->controller().reload();
+    QPushButton *details = m_shell->socialPage().findChild<QPushButton *>(
+        QStringLiteral("detailsButton_sandbox"));
+    QVERIFY(details && details->isVisible());
+    // A provider never connected has no details to show.
+    QVERIFY(!m_shell->socialPage()
+                 .findChild<QPushButton *>(QStringLiteral("detailsButton_linkedin"))
+                 ->isVisible());
+
+    // 1. A refresh that works, then, an hour later, a grant revoked at the provider.
+    m_endpoint.setReply({200, tokenJson(kAccess2, kRefresh2)});
+    QVERIFY(sweepAndWait());
+    m_clock.advance(3600);
+    m_endpoint.setReply({400, errorJson("invalid_grant")});
+    QVERIFY(sweepAndWait());
+    QCOMPARE(stateText(QStringLiteral("sandbox")), QStringLiteral("Requires Re-auth"));
+
+    // 2. Details, from the row.
+    QTest::mouseClick(details, Qt::LeftButton);
+    auto *dialog = m_shell->socialPage().findChild<Ui::ConnectionDetailsDialog *>();
+    QVERIFY(dialog);
+    QTRY_VERIFY(dialog->isVisible());
+    const auto label = [dialog](const char *name) {
+        const auto *found = dialog->findChild<QLabel *>(QString::fromLatin1(name));
+        return found ? found->text() : QStringLiteral("<no %1>").arg(QLatin1String(name));
+    };
+    QCOMPARE(label("detailsTitle"), QStringLiteral("Sandbox"));
+    QCOMPARE(label("detailsAccount"), QStringLiteral("@alice (Alice Example)"));
+    QCOMPARE(label("detailsState"), QStringLiteral("Requires Re-auth — RefreshTokenRejected"));
+    QVERIFY2(label("detailsLastRefresh").endsWith(u" — RefreshTokenRejected:invalid_grant"),
+             qPrintable(label("detailsLastRefresh")));
+    QVERIFY(label("detailsAccessExpiry") != u"—");
+
+    // Granted versus enabled: the admin enabled mentions.read, the grant does not hold it.
+    const auto *scopes = dialog->findChild<QTreeWidget *>(QStringLiteral("detailsScopes"));
+    QVERIFY(scopes);
+    const auto scopeRow = [scopes](const QString &scope) {
+        const auto found = scopes->findItems(scope, Qt::MatchExactly, 0);
+        return found.size() == 1 ? QStringList{found[0]->text(1), found[0]->text(2)}
+                                 : QStringList{};
+    };
+    QCOMPARE(scopeRow(QStringLiteral("profile")), QStringList({u"Yes"_qs, u"Yes"_qs}));
+    QCOMPARE(scopeRow(QStringLiteral("mentions.read")), QStringList({u"Yes"_qs, u"No"_qs}));
+
+    // History, newest first: what, when, why, the provider's error code.
+    const auto *history = dialog->findChild<QTreeWidget *>(QStringLiteral("detailsHistory"));
+    QVERIFY(history);
+    QCOMPARE(history->topLevelItemCount(), 2);
+    const QTreeWidgetItem *degraded = history->topLevelItem(0);
+    QCOMPARE(degraded->text(0), Ui::ConnectionDetailsDialog::timeText(m_clock.nowUtc()));
+    QCOMPARE(degraded->text(1), QStringLiteral("Connected → Requires Re-auth"));
+    QCOMPARE(degraded->text(2), QStringLiteral("RefreshTokenRejected"));
+    QCOMPARE(degraded->text(3), QStringLiteral("invalid_grant"));
+    QCOMPARE(history->topLevelItem(1)->text(1), QStringLiteral("Not Connected → Connected"));
+
+    // 3. Never a token, in clear or protected.
+    for (const QString &text : visibleTexts(*dialog)) {
+        for (const QByteArray &token : {kAccess1, kRefresh1, kAccess2, kRefresh2})
+            QVERIFY2(!text.contains(QString::fromLatin1(token)), qPrintable(text));
+        QVERIFY2(!text.contains(u"CfDJ8"), qPrintable(text));
+    }
+    QVERIFY(!saveScreenshot(*dialog, QStringLiteral("connection-details")).isEmpty());
+    dialog->close();
 }
 
 QTEST_MAIN(TestAppShell)
