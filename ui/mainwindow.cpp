@@ -6,6 +6,7 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QStackedWidget>
+#include <QStyledItemDelegate>
 #include <QStatusBar>
 #include <QVBoxLayout>
 
@@ -14,6 +15,24 @@ namespace EasyCrm::Ui {
 namespace {
 
 constexpr int kNavigationWidth = 220;
+constexpr int kSubPageIndent = 14;
+constexpr int kLevelRole = Qt::UserRole + 1;
+
+// Draws a page that belongs under the one before it indented, as a tree would.
+class NavigationDelegate final : public QStyledItemDelegate
+{
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+    void paint(QPainter *painter, const QStyleOptionViewItem &option,
+               const QModelIndex &index) const override
+    {
+        QStyleOptionViewItem indented = option;
+        if (index.data(kLevelRole).value<MainWindow::PageLevel>() == MainWindow::PageLevel::Sub)
+            indented.rect.setLeft(indented.rect.left() + kSubPageIndent);
+        QStyledItemDelegate::paint(painter, indented, index);
+    }
+};
 
 } // namespace
 
@@ -72,6 +91,7 @@ QWidget *MainWindow::buildNavigation()
     m_navigation->setObjectName(QStringLiteral("navigationList"));
     m_navigation->setFrameShape(QFrame::NoFrame);
     m_navigation->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_navigation->setItemDelegate(new NavigationDelegate(m_navigation));
     connect(m_navigation, &QListWidget::currentRowChanged, this, &MainWindow::showPageAt);
 
     auto *layout = new QVBoxLayout(panel);
@@ -86,13 +106,41 @@ QWidget *MainWindow::buildNavigation()
     return panel;
 }
 
-int MainWindow::addPage(const QString &title, QWidget *page)
+int MainWindow::addPage(const QString &title, QWidget *page, PageLevel level)
 {
     const int index = m_pages->addWidget(page);
-    m_navigation->addItem(title);
+    auto *item = new QListWidgetItem(title, m_navigation);
+    if (level == PageLevel::Sub) {
+        QFont font = item->font();
+        font.setPointSizeF(font.pointSizeF() * 0.95);
+        item->setFont(font);
+        item->setData(kLevelRole, QVariant::fromValue(PageLevel::Sub));
+    }
     if (m_navigation->currentRow() < 0)
         m_navigation->setCurrentRow(index);
     return index;
+}
+
+void MainWindow::setPageVisible(QWidget *page, bool visible)
+{
+    const int index = m_pages->indexOf(page);
+    if (index < 0)
+        return;
+    m_navigation->item(index)->setHidden(!visible);
+    if (visible || m_pages->currentIndex() != index)
+        return;
+    for (int row = 0; row < m_navigation->count(); ++row) {
+        if (!m_navigation->item(row)->isHidden()) {
+            showPageAt(row);
+            return;
+        }
+    }
+}
+
+bool MainWindow::isPageVisible(QWidget *page) const
+{
+    const int index = m_pages->indexOf(page);
+    return index >= 0 && !m_navigation->item(index)->isHidden();
 }
 
 int MainWindow::pageCount() const

@@ -20,8 +20,17 @@ public:
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
 
+    // Where a page sits in the navigation: a top-level settings page, or a page under the one
+    // before it (Settings — Social Integration — Brand Accounts), shown indented.
+    enum class PageLevel { Top, Sub };
+    Q_ENUM(PageLevel)
+
     // Appends `page` under `title` to the navigation and takes ownership; returns its index.
-    int addPage(const QString &title, QWidget *page);
+    int addPage(const QString &title, QWidget *page, PageLevel level = PageLevel::Top);
+    // Hides or shows `page`'s navigation entry (a page the signed-in user may not use); a
+    // hidden page that is showing gives way to the first visible one.
+    void setPageVisible(QWidget *page, bool visible);
+    bool isPageVisible(QWidget *page) const;
     int pageCount() const;
     QWidget *currentPage() const;
     QString statusText() const;

@@ -27,6 +27,7 @@ private slots:
     void initTestCase();
     void titleAndSize();
     void pagesAreAddedToTheNavigation();
+    void hiddenPageGivesWayToTheFirstVisible();
     void statusTextIsShown();
     void screenshots_data();
     void screenshots();
@@ -69,6 +70,30 @@ void TestMainWindow::pagesAreAddedToTheNavigation()
     window.showPage(social);
     QCOMPARE(window.currentPage(), social);
     QCOMPARE(navigation->currentRow(), 0);
+}
+
+// A page the signed-in user may not use leaves the navigation, and never stays on screen.
+void TestMainWindow::hiddenPageGivesWayToTheFirstVisible()
+{
+    MainWindow window;
+    auto *social = new QLabel(QStringLiteral("social"));
+    auto *brands = new QLabel(QStringLiteral("brands"));
+    window.addPage(QStringLiteral("Social Integration"), social);
+    window.addPage(QStringLiteral("Brand Accounts"), brands, MainWindow::PageLevel::Sub);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto *navigation = window.findChild<QListWidget *>(QStringLiteral("navigationList"));
+    QCOMPARE(navigation->item(1)->text(), QStringLiteral("Brand Accounts"));
+
+    window.showPage(brands);
+    window.setPageVisible(brands, false);
+    QVERIFY(navigation->item(1)->isHidden());
+    QVERIFY(!window.isPageVisible(brands));
+    QCOMPARE(window.currentPage(), social);
+
+    window.setPageVisible(brands, true);
+    QVERIFY(window.isPageVisible(brands));
+    QCOMPARE(window.currentPage(), social);
 }
 
 void TestMainWindow::statusTextIsShown()
