@@ -59,6 +59,7 @@ function parseCommandLine(argv) {
     settings: {
       accessTokenTtl: integerOption(values, 'access-token-ttl', 1, 366 * 24 * 3600),
       refreshTokenTtl: integerOption(values, 'refresh-token-ttl', 1, 366 * 24 * 3600),
+      refreshTokenRotation: 'rotate',
     },
   };
 }

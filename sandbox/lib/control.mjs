@@ -3,7 +3,8 @@
 //   POST /__sandbox/next-interaction {"login","decision":"approve"|"deny"}
 //   POST /__sandbox/revoke-grants    {"login"}
 //   GET  /__sandbox/config
-//   POST /__sandbox/config           {"accessTokenTtl"?, "refreshTokenTtl"?}
+//   POST /__sandbox/config           {"accessTokenTtl"?, "refreshTokenTtl"?,
+//                                     "refreshTokenRotation"?: "rotate" | "reuse"}
 //   GET  /__sandbox/stats
 //   GET  /__sandbox/last-exchange    the last state, code, verifier and tokens (tests only)
 //   POST /__sandbox/reset-stats
@@ -43,6 +44,16 @@ function requireAccount(body) {
 function ttlValue(value, name) {
   if (!Number.isInteger(value) || value < 1 || value > MAX_TTL_SECONDS) {
     throw new HttpError(400, `${name} must be an integer number of seconds`);
+  }
+  return value;
+}
+
+// "rotate": every refresh consumes the refresh token and answers a new one (the default).
+// "reuse": the refresh token stays the same and refresh responses leave it out, as Google
+// does; lets a test prove the client keeps the one it has.
+function rotationValue(value) {
+  if (value !== 'rotate' && value !== 'reuse') {
+    throw new HttpError(400, 'refreshTokenRotation must be "rotate" or "reuse"');
   }
   return value;
 }
@@ -109,6 +120,9 @@ function routes({ store, settings, script, stats }) {
       }
       if (body.refreshTokenTtl !== undefined) {
         settings.refreshTokenTtl = ttlValue(body.refreshTokenTtl, 'refreshTokenTtl');
+      }
+      if (body.refreshTokenRotation !== undefined) {
+        settings.refreshTokenRotation = rotationValue(body.refreshTokenRotation);
       }
       return { ...settings };
     },

@@ -100,7 +100,9 @@ function configuration({ clientId, clientSecret, settings, store }) {
     pkce: { methods: ['S256'], required: () => true },
     allowOmittingSingleRegisteredRedirectUri: false,
     issueRefreshToken,
-    rotateRefreshToken: true, // every refresh consumes the old token; reuse revokes the grant
+    // Every refresh consumes the old token and reuse revokes the grant, unless a test asked
+    // for Google's behaviour (see omittedRefreshTokenMiddleware).
+    rotateRefreshToken: () => settings.refreshTokenRotation === 'rotate',
     ttl: ttlConfiguration(settings),
     features: features(),
     cookies: { keys: [randomBytes(32).toString('base64url')] },
@@ -162,10 +164,24 @@ function offlineAccessMiddleware() {
   };
 }
 
+// Google answers a refresh without refresh_token: the one the client holds stays valid.
+// oidc-provider repeats the unrotated token, so the "reuse" setting leaves it out.
+function omittedRefreshTokenMiddleware(settings) {
+  return async (ctx, next) => {
+    await next();
+    const refreshing = ctx.oidc?.params?.grant_type === 'refresh_token';
+    if (refreshing && settings.refreshTokenRotation === 'reuse' && ctx.body?.refresh_token) {
+      const { refresh_token: _omitted, ...rest } = ctx.body;
+      ctx.body = rest;
+    }
+  };
+}
+
 export function createProvider({ issuer, clientId, clientSecret, settings, store, stats }) {
   const provider = new Provider(issuer, configuration({ clientId, clientSecret, settings, store }));
   provider.use(statsMiddleware(stats));
   provider.use(offlineAccessMiddleware());
+  provider.use(omittedRefreshTokenMiddleware(settings));
   logEvents(provider);
   return provider;
 }

@@ -113,7 +113,11 @@ describe('process contract', () => {
       const { token } = await connect(sandbox.issuer);
       assert.equal(token.body.expires_in, 90);
       const { body } = await control(sandbox.issuer, 'config');
-      assert.deepEqual(body, { accessTokenTtl: 90, refreshTokenTtl: 600 });
+      assert.deepEqual(body, {
+        accessTokenTtl: 90,
+        refreshTokenTtl: 600,
+        refreshTokenRotation: 'rotate',
+      });
     } finally {
       await sandbox.stop();
     }

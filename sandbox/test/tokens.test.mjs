@@ -164,6 +164,28 @@ describe('refresh tokens rotate and are single use', () => {
   });
 });
 
+describe('refresh token reuse (Google)', () => {
+  after(async () => {
+    await control(sandbox.issuer, 'config', { refreshTokenRotation: 'rotate' });
+  });
+
+  test('"reuse" -> refresh answers no refresh_token and the old one keeps working', async () => {
+    const { token } = await connect(sandbox.issuer);
+    await control(sandbox.issuer, 'config', { refreshTokenRotation: 'reuse' });
+    for (let i = 0; i < 2; i += 1) {
+      const refreshed = await refreshWith(token.body.refresh_token);
+      assert.equal(refreshed.status, 200);
+      assert.ok(refreshed.body.access_token);
+      assert.equal(refreshed.body.refresh_token, undefined);
+    }
+  });
+
+  test('refreshTokenRotation other than rotate or reuse -> 400', async () => {
+    const { status } = await control(sandbox.issuer, 'config', { refreshTokenRotation: 'never' });
+    assert.equal(status, 400);
+  });
+});
+
 describe('revocation', () => {
   test('revoke-grants -> refresh fails with invalid_grant, access token rejected', async () => {
     const { token } = await connect(sandbox.issuer, { login: 'bob' });

@@ -14,6 +14,7 @@
 #include "tests/support/sandboxserver.h"
 #include "tests/support/scriptedbrowser.h"
 
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -49,6 +50,7 @@ private slots:
     void cleanup();
 
     void tokenIsRefreshedBeforeItExpires();
+    void refreshWithoutRefreshTokenKeepsTheOldOne();
     void revokedGrantRequiresReauthOnce();
     void reconnectRepairsTheSameRow();
     void reconnectAsAnotherUserIsRefused();
@@ -199,6 +201,34 @@ void TestTokenLifecycle::tokenIsRefreshedBeforeItExpires()
     QCOMPARE(sweepOnce().refreshed, 1);
     QCOMPARE(refreshRequests(), 2);
     QCOMPARE(connection().status, Db::ConnectionStatus::Connected);
+}
+
+// Google's refresh responses carry no refresh_token: the one held stays the one to use.
+void TestTokenLifecycle::refreshWithoutRefreshTokenKeepsTheOldOne()
+{
+    QVERIFY2(connectAs(QStringLiteral("alice")), qPrintable(m_lastFailure.message));
+    const Db::IntegrationConnection connected = connection();
+    const QByteArray issued = m_sandbox.lastExchange().value(u"refreshToken").toString().toUtf8();
+    QVERIFY(!issued.isEmpty());
+    QVERIFY(m_sandbox.configure({{QStringLiteral("refreshTokenRotation"), u"reuse"_qs}}));
+    const auto rotateAgain = qScopeGuard([this] {
+        if (!m_sandbox.configure({{QStringLiteral("refreshTokenRotation"), u"rotate"_qs}}))
+            qWarning("The sandbox kept reusing refresh tokens");
+    });
+
+    // Two rounds: each stores a new access token and keeps the refresh token it had.
+    for (int round = 1; round <= 2; ++round) {
+        m_clock->advance(kAccessTokenTtl);
+        QCOMPARE(sweepOnce().refreshed, 1);
+        QCOMPARE(refreshRequests(), round);
+        const Db::IntegrationConnection refreshed = connection();
+        QCOMPARE(refreshed.status, Db::ConnectionStatus::Connected);
+        QVERIFY(refreshed.protectedAccessToken != connected.protectedAccessToken);
+        QVERIFY(!refreshed.protectedRefreshToken.isEmpty());
+        QCOMPARE(m_workspace->protector().unprotect(refreshed.protectedRefreshToken).value(),
+                 issued);
+    }
+    QCOMPARE(m_sandbox.refreshStatus(QString::fromUtf8(issued)), 200);
 }
 
 void TestTokenLifecycle::revokedGrantRequiresReauthOnce()

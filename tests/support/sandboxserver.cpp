@@ -139,6 +139,16 @@ bool SandboxServer::revokeGrants(const QString &login)
                 .toBool();
 }
 
+bool SandboxServer::configure(const QJsonObject &settings)
+{
+    const QJsonObject answer = call("POST", QStringLiteral("/__sandbox/config"), settings);
+    for (auto it = settings.begin(); it != settings.end(); ++it) {
+        if (answer.value(it.key()) != it.value())
+            return false;
+    }
+    return true;
+}
+
 QJsonObject SandboxServer::stats()
 {
     return call("GET", QStringLiteral("/__sandbox/stats"));

@@ -27,6 +27,8 @@ public:
     // The test-control API (sandbox/README.md). Each call waits for the answer.
     [[nodiscard]] bool nextInteraction(const QString &login, const QString &decision);
     [[nodiscard]] bool revokeGrants(const QString &login);
+    // POST /__sandbox/config: lifetimes and refresh-token rotation for tokens issued from now.
+    [[nodiscard]] bool configure(const QJsonObject &settings);
     [[nodiscard]] QJsonObject stats();
     [[nodiscard]] bool resetStats();
     // What the sandbox saw of the last authorization and code exchange: state, code,
