@@ -94,8 +94,11 @@ void AppShell::buildWindow()
     connect(m_notificationsPanel, &Ui::NotificationsPanel::markAllReadRequested, this,
             [this] { markNotificationsRead(-1); });
     connect(m_notificationsPanel, &Ui::NotificationsPanel::activated, this, [this](int row) {
+        const QUuid connection = m_notificationsProxy->index(row, 0)
+                                     .data(Models::NotificationsModel::ConnectionIdRole)
+                                     .toUuid();
         markNotificationsRead(row);
-        openSocialIntegration();
+        openSettingsFor(connection);
     });
 }
 
@@ -128,6 +131,15 @@ void AppShell::openSocialIntegration()
     m_window->show();
     m_window->raise();
     m_window->activateWindow();
+}
+
+// A brand account's connection is reconnected on Brand Accounts, everything else on Social
+// Integration.
+void AppShell::openSettingsFor(const QUuid &connectionId)
+{
+    openSocialIntegration();
+    if (m_brandModel->rowOfConnection(connectionId) >= 0 && m_window->isPageVisible(m_brandPage))
+        m_window->showPage(m_brandPage);
 }
 
 // Each notification is one transition to Requires Re-auth, so announcing each once is

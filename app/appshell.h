@@ -107,6 +107,7 @@ private:
     void buildTray();
     void announce(const QList<Db::Notification> &arrived);
     void markNotificationsRead(int row);
+    void openSettingsFor(const QUuid &connectionId);
     void install(std::unique_ptr<Workspace> workspace);
     void showCurrent(const QString &kind, const QString &location);
     void onPostgresOpened(const PostgresTarget &target);

@@ -21,9 +21,11 @@
 #include "ui/brandaccountrow.h"
 #include "ui/brandaccountspage.h"
 #include "ui/mainwindow.h"
+#include "ui/notificationspanel.h"
 #include "ui/socialintegrationpage.h"
 #include "ui/theme.h"
 
+#include <QAbstractItemView>
 #include <QApplication>
 #include <QLabel>
 #include <QLineEdit>
@@ -271,6 +273,14 @@ void TestBrandAccountsApp::addReconnectDisconnectRemove()
                             "revoked or it expired."));
     QCOMPARE(stateText(u"Acme News"_qs),
              QStringLiteral("Connected as @alice. Last sync: just now."));
+    // Its notification leads to this page, where Reconnect is.
+    m_shell->window().showPage(&m_shell->notificationsPanel());
+    QAbstractItemView *notifications = m_shell->notificationsPanel().view();
+    QCOMPARE(notifications->model()->rowCount(), 1);
+    QCOMPARE(notifications->model()->index(0, 0).data().toString(),
+             QStringLiteral("Your Sandbox connection needs re-authentication"));
+    emit notifications->activated(notifications->model()->index(0, 0));
+    QCOMPARE(m_shell->window().currentPage(), &page());
     QPushButton *reconnect = rowButton(u"Acme Support"_qs, "reconnectButton");
     QTRY_VERIFY(reconnect && reconnect->isVisible());
     page().findChild<QWidget *>(u"messageStrip"_qs)->hide();
