@@ -48,6 +48,7 @@ BrandAccountsController::BrandAccountsController(ConnectionService *service, Db:
     const SessionUser &user = service->user();
     page->setCanManage(user.isGranted(Contract::kPermissionUseBrandAccounts) &&
                        user.isGranted(Contract::kPermissionManageBrandAccounts));
+    // A page outlives its session: what the previous service ran is nothing to wait for.
     page->setOtherAttemptRunning(m_channel->otherAttemptRunning());
     connectPage();
     connectChannel();

@@ -46,6 +46,8 @@ SocialIntegrationController::SocialIntegrationController(ConnectionService *serv
                     page->showPhase(phase, key);
             });
     connect(m_channel, &ServiceChannel::otherAttemptChanged, page, &Page::setOtherAttemptRunning);
+    // A page outlives its session: what the previous service ran is nothing to wait for.
+    page->setOtherAttemptRunning(m_channel->otherAttemptRunning());
     connect(m_channel, &ServiceChannel::connectSucceeded, this,
             [this](const QString &key, const QString &) {
                 m_page->showSuccess(tr("%1 is connected.").arg(providerName(key)));

@@ -87,9 +87,12 @@ private slots:
     void detailsShowTheBrandConnection();
     void withoutManageThereIsNoAddAndTheServiceRefuses();
     void withoutUseNothingIsListed();
+    void aNewSessionLeavesNothingHeld();
 
 private:
     void wire(const QSet<QString> &permissions);
+    // A new service and controllers behind the same pages, as a database switch does.
+    void rewireService();
     // Adds through the dialog as `sub`; true once the dialog has closed on success.
     [[nodiscard]] bool addThroughDialog(const QString &name, const char *sub, const char *login);
     Ui::AddBrandAccountDialog *submitDialog(const QString &name);
@@ -111,6 +114,7 @@ private:
     std::unique_ptr<Ui::BrandAccountsPage> m_brandPage;
     std::unique_ptr<App::SocialIntegrationController> m_social;
     std::unique_ptr<App::BrandAccountsController> m_brand;
+    QSet<QString> m_permissions;
 };
 
 void TestBrandAccountsController::initTestCase()
@@ -147,15 +151,29 @@ void TestBrandAccountsController::wire(const QSet<QString> &permissions)
     m_brandPage.reset();
     m_socialPage.reset();
     m_service.reset();
-    SessionUser user = m_workspace->user();
-    user.permissions = permissions;
-    m_service = std::make_unique<ConnectionService>(db(), m_workspace->protector(),
-                                                    ProviderCatalogue::builtIn(), user, m_clock);
-    m_service->setBrowserOpener(m_browser->opener());
     m_providers = std::make_unique<Models::ProviderListModel>(&m_clock);
     m_brands = std::make_unique<Models::BrandAccountsModel>(&m_clock);
     m_socialPage = std::make_unique<Ui::SocialIntegrationPage>(m_providers.get());
     m_brandPage = std::make_unique<Ui::BrandAccountsPage>(m_brands.get(), m_providers.get());
+    m_permissions = permissions;
+    rewireService();
+    m_socialPage->resize(760, 700);
+    m_brandPage->resize(760, 700);
+    m_socialPage->show();
+    m_brandPage->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_brandPage.get()));
+}
+
+void TestBrandAccountsController::rewireService()
+{
+    m_brand.reset();
+    m_social.reset();
+    m_service.reset();
+    SessionUser user = m_workspace->user();
+    user.permissions = m_permissions;
+    m_service = std::make_unique<ConnectionService>(db(), m_workspace->protector(),
+                                                    ProviderCatalogue::builtIn(), user, m_clock);
+    m_service->setBrowserOpener(m_browser->opener());
     m_social = std::make_unique<App::SocialIntegrationController>(
         m_service.get(), m_providers.get(), m_socialPage.get());
     m_brand = std::make_unique<App::BrandAccountsController>(m_service.get(), db(), m_brands.get(),
@@ -163,11 +181,6 @@ void TestBrandAccountsController::wire(const QSet<QString> &permissions)
     m_social->setConfirmDisconnect([](const QString &) { return true; });
     m_brand->setConfirmDisconnect([](const QString &) { return true; });
     m_brand->setConfirmRemove([](const QString &) { return true; });
-    m_socialPage->resize(760, 700);
-    m_brandPage->resize(760, 700);
-    m_socialPage->show();
-    m_brandPage->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_brandPage.get()));
 }
 
 void TestBrandAccountsController::cleanup()
@@ -454,6 +467,22 @@ void TestBrandAccountsController::withoutUseNothingIsListed()
     QCOMPARE(m_brands->rowCount(), 0);
     QVERIFY(shownMessage(m_brandPage.get()).isEmpty()); // not an error: not theirs to see
     QVERIFY(!m_brandPage->canManage());
+}
+
+void TestBrandAccountsController::aNewSessionLeavesNothingHeld()
+{
+    m_browser->setVisits({});
+    QVERIFY(submitDialog(QStringLiteral("Acme")));
+    QTRY_COMPARE(m_service->phase(), FlowPhase::WaitingForBrowser);
+    QVERIFY(!socialButton()->isEnabled());
+
+    // Another database is opened: its service ran nothing yet, so nothing is held.
+    m_brandPage->clearWaiting();
+    m_brandPage->addDialog()->reject();
+    rewireService();
+    QVERIFY(socialButton()->isEnabled());
+    QVERIFY(m_brandPage->findChild<QPushButton *>(QStringLiteral("addBrandAccountButton"))
+                ->isEnabled());
 }
 
 QTEST_MAIN(TestBrandAccountsController)
