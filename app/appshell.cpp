@@ -4,10 +4,13 @@
 #include "app/crmsession.h"
 #include "app/databasecontroller.h"
 #include "app/passwordstore.h"
+#include "core/service/crmcontract.h"
 #include "core/service/refreshscheduler.h"
 #include "core/service/systembrowser.h"
+#include "models/brandaccountsmodel.h"
 #include "models/notificationmodel.h"
 #include "models/providerlistmodel.h"
+#include "ui/brandaccountspage.h"
 #include "ui/databasepage.h"
 #include "ui/mainwindow.h"
 #include "ui/notificationspanel.h"
@@ -43,6 +46,7 @@ AppShell::AppShell(const Clock &clock, std::unique_ptr<PasswordStore> passwords,
     , m_browserOpener([browser = m_systemBrowser](const QUrl &url) { return browser->open(url); })
     , m_passwords(std::move(passwords))
     , m_model(std::make_unique<Models::ProviderListModel>(&clock))
+    , m_brandModel(std::make_unique<Models::BrandAccountsModel>(&clock))
 {
     buildWindow();
     buildTray();
@@ -75,6 +79,9 @@ void AppShell::buildWindow()
     m_window = std::make_unique<Ui::MainWindow>();
     m_socialPage = new Ui::SocialIntegrationPage(m_model.get());
     m_window->addPage(Ui::SocialIntegrationPage::tr("Social Integration"), m_socialPage);
+    m_brandPage = new Ui::BrandAccountsPage(m_brandModel.get(), m_model.get());
+    m_window->addPage(tr("Brand Accounts"), m_brandPage, Ui::MainWindow::PageLevel::Sub);
+    m_window->setPageVisible(m_brandPage, false); // until an open database says who may
     m_databasePage = new Ui::DatabasePage;
     m_window->addPage(Ui::DatabasePage::tr("Database"), m_databasePage);
     m_databasePage->showCurrentDatabase(tr("No database is open"), {}, {});
@@ -87,8 +94,11 @@ void AppShell::buildWindow()
     connect(m_notificationsPanel, &Ui::NotificationsPanel::markAllReadRequested, this,
             [this] { markNotificationsRead(-1); });
     connect(m_notificationsPanel, &Ui::NotificationsPanel::activated, this, [this](int row) {
+        const QUuid connection = m_notificationsProxy->index(row, 0)
+                                     .data(Models::NotificationsModel::ConnectionIdRole)
+                                     .toUuid();
         markNotificationsRead(row);
-        openSocialIntegration();
+        openSettingsFor(connection);
     });
 }
 
@@ -121,6 +131,15 @@ void AppShell::openSocialIntegration()
     m_window->show();
     m_window->raise();
     m_window->activateWindow();
+}
+
+// A brand account's connection is reconnected on Brand Accounts, everything else on Social
+// Integration.
+void AppShell::openSettingsFor(const QUuid &connectionId)
+{
+    openSocialIntegration();
+    if (m_brandModel->rowOfConnection(connectionId) >= 0 && m_window->isPageVisible(m_brandPage))
+        m_window->showPage(m_brandPage);
 }
 
 // Each notification is one transition to Requires Re-auth, so announcing each once is
@@ -206,13 +225,20 @@ void AppShell::onEmbeddedRequested()
 // services, and the old database's connection closes on this thread, where it was opened.
 void AppShell::install(std::unique_ptr<Workspace> workspace)
 {
-    if (m_session)
+    if (m_session) {
         m_socialPage->clearWaiting();
+        m_brandPage->clearWaiting();
+    }
     m_notificationsProxy->setSourceModel(nullptr);
     m_session.reset();
     m_model->setStatuses({});
+    m_brandModel->setStatuses({});
     m_session = std::make_unique<CrmSession>(std::move(workspace), m_clock, m_model.get(),
                                              m_socialPage, m_browserOpener);
+    m_session->attachBrandAccounts(m_brandModel.get(), m_brandPage);
+    // Who may see brand connections can differ from one database (and user) to the next.
+    m_window->setPageVisible(m_brandPage, m_session->workspace().user().isGranted(
+                                              Contract::kPermissionUseBrandAccounts));
     m_notificationsProxy->setSourceModel(&m_session->notifications());
     connect(&m_session->notifications(), &Models::NotificationsModel::notificationsArrived, this,
             &AppShell::announce);

@@ -23,9 +23,11 @@ namespace EasyCrm::Db {
 struct Notification;
 }
 namespace EasyCrm::Models {
+class BrandAccountsModel;
 class ProviderListModel;
-}
+} // namespace EasyCrm::Models
 namespace EasyCrm::Ui {
+class BrandAccountsPage;
 class DatabasePage;
 class MainWindow;
 class NotificationsPanel;
@@ -78,6 +80,8 @@ public:
 
     Ui::MainWindow &window() { return *m_window; }
     Ui::SocialIntegrationPage &socialPage() { return *m_socialPage; }
+    // Offered only to a user holding UseBrandAccounts on the open database.
+    Ui::BrandAccountsPage &brandPage() { return *m_brandPage; }
     Ui::DatabasePage &databasePage() { return *m_databasePage; }
     Ui::NotificationsPanel &notificationsPanel() { return *m_notificationsPanel; }
     // Null where the desktop has no system tray.
@@ -103,6 +107,7 @@ private:
     void buildTray();
     void announce(const QList<Db::Notification> &arrived);
     void markNotificationsRead(int row);
+    void openSettingsFor(const QUuid &connectionId);
     void install(std::unique_ptr<Workspace> workspace);
     void showCurrent(const QString &kind, const QString &location);
     void onPostgresOpened(const PostgresTarget &target);
@@ -114,8 +119,10 @@ private:
     ConnectionService::BrowserOpener m_browserOpener;
     std::unique_ptr<PasswordStore> m_passwords;
     std::unique_ptr<Models::ProviderListModel> m_model;
+    std::unique_ptr<Models::BrandAccountsModel> m_brandModel;
     std::unique_ptr<Ui::MainWindow> m_window;
     Ui::SocialIntegrationPage *m_socialPage = nullptr;
+    Ui::BrandAccountsPage *m_brandPage = nullptr;
     Ui::DatabasePage *m_databasePage = nullptr;
     // The panel shows the open session's notifications through this proxy, which follows
     // the session when the database changes.

@@ -1,6 +1,7 @@
 #include "app/crmsession.h"
 
 #include "app/applogging.h"
+#include "app/brandaccountscontroller.h"
 #include "app/socialintegrationcontroller.h"
 #include "core/common/providercatalogue.h"
 #include "core/service/refreshscheduler.h"
@@ -50,6 +51,7 @@ CrmSession::CrmSession(std::unique_ptr<Workspace> workspace, const Clock &clock,
 CrmSession::~CrmSession()
 {
     m_scheduler.reset();
+    m_brandController.reset();
     m_controller.reset();
     m_service.reset();
     m_notifications.reset();
@@ -59,6 +61,14 @@ CrmSession::~CrmSession()
 void CrmSession::startRefreshing(std::chrono::milliseconds interval)
 {
     m_scheduler->start(interval);
+}
+
+void CrmSession::attachBrandAccounts(Models::BrandAccountsModel *model, Ui::BrandAccountsPage *page)
+{
+    m_brandController = std::make_unique<BrandAccountsController>(
+        m_service.get(), m_workspace->database(), model, page);
+    QObject::connect(m_scheduler.get(), &RefreshScheduler::sweepFinished, m_brandController.get(),
+                     &BrandAccountsController::reload);
 }
 
 void CrmSession::showDetails(const QString &providerKey)

@@ -11,15 +11,18 @@ class RefreshScheduler;
 class Workspace;
 } // namespace EasyCrm
 namespace EasyCrm::Models {
+class BrandAccountsModel;
 class NotificationsModel;
 class ProviderListModel;
 } // namespace EasyCrm::Models
 namespace EasyCrm::Ui {
+class BrandAccountsPage;
 class SocialIntegrationPage;
-}
+} // namespace EasyCrm::Ui
 
 namespace EasyCrm::App {
 
+class BrandAccountsController;
 class SocialIntegrationController;
 
 // Everything that belongs to one open CRM database: the workspace, the connection service
@@ -46,6 +49,11 @@ public:
     // Sweeps now and then every `interval`; after each sweep the provider rows and the
     // notifications are read again, so a change another client made shows up too.
     void startRefreshing(std::chrono::milliseconds interval);
+    // Wires Settings — Social Integration — Brand Accounts to this session's service; its
+    // rows are read again after every sweep too.
+    void attachBrandAccounts(Models::BrandAccountsModel *model, Ui::BrandAccountsPage *page);
+    // Null until attachBrandAccounts().
+    BrandAccountsController *brandController() { return m_brandController.get(); }
     // Opens the details of `providerKey`'s connection over the page.
     void showDetails(const QString &providerKey);
 
@@ -55,6 +63,7 @@ private:
     std::unique_ptr<Workspace> m_workspace;
     std::unique_ptr<ConnectionService> m_service;
     std::unique_ptr<SocialIntegrationController> m_controller;
+    std::unique_ptr<BrandAccountsController> m_brandController;
     std::unique_ptr<Models::NotificationsModel> m_notifications;
     std::unique_ptr<RefreshScheduler> m_scheduler;
 };

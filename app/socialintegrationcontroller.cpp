@@ -1,5 +1,6 @@
 #include "app/socialintegrationcontroller.h"
 
+#include "app/servicerouter.h"
 #include "core/common/providercatalogue.h"
 #include "core/service/connectionservice.h"
 #include "models/providerlistmodel.h"
@@ -27,46 +28,53 @@ SocialIntegrationController::SocialIntegrationController(ConnectionService *serv
                == QMessageBox::Yes;
     };
 
+    // The service is shared with Brand Accounts: only this page's attempts come back here.
+    m_channel = &ServiceRouter::of(*service).channel(ServiceRouter::Side::Own);
     using Page = Ui::SocialIntegrationPage;
-    connect(page, &Page::connectRequested, service, &ConnectionService::startConnect);
-    connect(page, &Page::reconnectRequested, service, &ConnectionService::startConnect);
+    connect(page, &Page::connectRequested, this, &SocialIntegrationController::startConnect);
+    connect(page, &Page::reconnectRequested, this, &SocialIntegrationController::startConnect);
     connect(page, &Page::cancelRequested, service, &ConnectionService::cancel);
     connect(page, &Page::disconnectRequested, this,
             &SocialIntegrationController::onDisconnectRequested);
 
-    connect(service, &ConnectionService::authorizeUrlReady, page, &Page::showWaiting);
-    connect(service, &ConnectionService::phaseChanged, page,
+    connect(m_channel, &ServiceChannel::authorizeUrlReady, page, &Page::showWaiting);
+    connect(m_channel, &ServiceChannel::phaseChanged, page,
             [page](FlowPhase phase, const QString &key) {
                 if (phase == FlowPhase::Idle)
                     page->clearWaiting();
                 else
                     page->showPhase(phase, key);
             });
-    connect(service, &ConnectionService::connectSucceeded, this,
+    connect(m_channel, &ServiceChannel::otherAttemptChanged, page, &Page::setOtherAttemptRunning);
+    // A page outlives its session: what the previous service ran is nothing to wait for.
+    page->setOtherAttemptRunning(m_channel->otherAttemptRunning());
+    connect(m_channel, &ServiceChannel::connectSucceeded, this,
             [this](const QString &key, const QString &) {
                 m_page->showSuccess(tr("%1 is connected.").arg(providerName(key)));
             });
-    connect(service, &ConnectionService::connectFailed, this,
+    connect(m_channel, &ServiceChannel::connectFailed, this,
             [this](const QString &, const Error &error) {
                 if (error.code == ErrorCode::Cancelled)
                     m_page->showInfo(error.message);
                 else
                     m_page->showError(error.message);
             });
-    connect(service, &ConnectionService::notice, page,
+    connect(m_channel, &ServiceChannel::notice, page,
             [page](const QString &, const QString &message) { page->showInfo(message); });
-    connect(service, &ConnectionService::disconnectFinished, this,
-            [this](const QString &key, const Error &revocation) {
+    connect(m_channel, &ServiceChannel::disconnectFinished, this,
+            [this](const QString &name, const Error &revocation) {
                 if (revocation.isError() && revocation.code != ErrorCode::NotFound) {
                     m_page->showError(tr("%1 was disconnected here, but revoking its access "
                                          "at the provider failed: %2")
-                                          .arg(providerName(key), revocation.message));
+                                          .arg(name, revocation.message));
                 } else if (revocation.isError()) {
                     m_page->showError(revocation.message);
                 } else {
-                    m_page->showSuccess(tr("%1 was disconnected.").arg(providerName(key)));
+                    m_page->showSuccess(tr("%1 was disconnected.").arg(name));
                 }
             });
+    connect(m_channel, &ServiceChannel::disconnectFailed, this,
+            [this](const QString &, const Error &error) { m_page->showError(error.message); });
     connect(service, &ConnectionService::statusesChanged, this,
             &SocialIntegrationController::reload);
     reload();
@@ -82,11 +90,18 @@ void SocialIntegrationController::reload()
     m_model->setStatuses(statuses.value());
 }
 
+void SocialIntegrationController::startConnect(const QString &providerKey)
+{
+    m_channel->request([this, &providerKey] { m_service->startConnect(providerKey); });
+}
+
 void SocialIntegrationController::onDisconnectRequested(const QString &providerKey)
 {
-    if (m_confirmDisconnect && !m_confirmDisconnect(providerName(providerKey)))
+    const QString name = providerName(providerKey);
+    if (m_confirmDisconnect && !m_confirmDisconnect(name))
         return;
-    m_service->disconnectProvider(providerKey);
+    m_channel->requestDisconnect(
+        providerKey, name, [this, &providerKey] { m_service->disconnectProvider(providerKey); });
 }
 
 QString SocialIntegrationController::providerName(const QString &providerKey) const

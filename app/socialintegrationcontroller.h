@@ -16,6 +16,8 @@ class SocialIntegrationPage;
 
 namespace EasyCrm::App {
 
+class ServiceChannel;
+
 // Wires Settings — Social Integration to the connection service: the page asks, the service
 // acts, and the model shows what the database now holds.
 class SocialIntegrationController final : public QObject
@@ -35,12 +37,14 @@ public slots:
     void reload();
 
 private:
+    void startConnect(const QString &providerKey);
     void onDisconnectRequested(const QString &providerKey);
     QString providerName(const QString &providerKey) const;
 
     ConnectionService *m_service;
     Models::ProviderListModel *m_model;
     Ui::SocialIntegrationPage *m_page;
+    ServiceChannel *m_channel = nullptr;
     Confirm m_confirmDisconnect;
 };
 

@@ -186,7 +186,20 @@ void ProviderListModel::emitRowChanged(int row, const QList<int> &roles)
 
 QString ProviderListModel::stateText(const ProviderStatus &status) const
 {
-    switch (status.state) {
+    return stateText(status.state, status.externalHandle, status.externalDisplayName,
+                     status.lastSyncUtc, m_clock->nowUtc());
+}
+
+QString ProviderListModel::relativeTime(const QDateTime &whenUtc) const
+{
+    return relativeTime(whenUtc, m_clock->nowUtc());
+}
+
+QString ProviderListModel::stateText(ConnectionState state, const QString &handle,
+                                     const QString &displayName, const QDateTime &lastSyncUtc,
+                                     const QDateTime &nowUtc)
+{
+    switch (state) {
     case ConnectionState::NotConnected:
         return tr("Not Connected");
     case ConnectionState::RequiresReauth:
@@ -195,12 +208,12 @@ QString ProviderListModel::stateText(const ProviderStatus &status) const
     case ConnectionState::Connected:
         break;
     }
-    const QString lastSync = relativeTime(status.lastSyncUtc);
-    QString who = status.externalHandle;
+    const QString lastSync = relativeTime(lastSyncUtc, nowUtc);
+    QString who = handle;
     if (!who.isEmpty() && !who.startsWith(u'@'))
         who.prepend(u'@');
     if (who.isEmpty())
-        who = status.externalDisplayName;
+        who = displayName;
     if (who.isEmpty()) {
         //: %1 is a relative time such as "just now" or "5 minutes ago".
         return tr("Connected. Last sync: %1.").arg(lastSync);
@@ -209,14 +222,14 @@ QString ProviderListModel::stateText(const ProviderStatus &status) const
     return tr("Connected as %1. Last sync: %2.").arg(who, lastSync);
 }
 
-QString ProviderListModel::relativeTime(const QDateTime &whenUtc) const
+QString ProviderListModel::relativeTime(const QDateTime &whenUtc, const QDateTime &nowUtc)
 {
     if (!whenUtc.isValid()) {
         //: Last sync of a connection that has not synchronised yet.
         return tr("never");
     }
     // A sync stamped slightly ahead of this machine's clock (skew) still reads "just now".
-    const qint64 seconds = whenUtc.secsTo(m_clock->nowUtc());
+    const qint64 seconds = whenUtc.secsTo(nowUtc);
     if (seconds < kMinute)
         return tr("just now");
     if (seconds < kHour)

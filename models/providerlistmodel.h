@@ -65,6 +65,11 @@ public:
 
     [[nodiscard]] QString stateText(const ProviderStatus &status) const;
     [[nodiscard]] QString relativeTime(const QDateTime &whenUtc) const;
+    // The same texts for any connection (a brand account's too), relative to `nowUtc`.
+    [[nodiscard]] static QString stateText(ConnectionState state, const QString &handle,
+                                           const QString &displayName, const QDateTime &lastSyncUtc,
+                                           const QDateTime &nowUtc);
+    [[nodiscard]] static QString relativeTime(const QDateTime &whenUtc, const QDateTime &nowUtc);
     [[nodiscard]] static Action actionFor(ConnectionState state);
     [[nodiscard]] static QString actionText(Action action);
     [[nodiscard]] static QString unconfiguredToolTip();

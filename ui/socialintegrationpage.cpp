@@ -136,7 +136,7 @@ void SocialIntegrationPage::rebuildRows()
         connect(providerRow, &ProviderRow::detailsRequested, this,
                 &SocialIntegrationPage::detailsRequested);
         providerRow->showData(index);
-        providerRow->setFlowRunning(!m_waitingKey.isEmpty());
+        providerRow->setFlowRunning(!m_waitingKey.isEmpty() || m_otherRunning);
         m_rowsLayout->insertWidget(row, providerRow);
         m_rows.append(providerRow);
     }
@@ -232,10 +232,16 @@ void SocialIntegrationPage::placeWaitingPanel()
         Qt::QueuedConnection);
 }
 
+void SocialIntegrationPage::setOtherAttemptRunning(bool running)
+{
+    m_otherRunning = running;
+    setFlowRunning(!m_waitingKey.isEmpty());
+}
+
 void SocialIntegrationPage::setFlowRunning(bool running)
 {
     for (ProviderRow *row : std::as_const(m_rows))
-        row->setFlowRunning(running);
+        row->setFlowRunning(running || m_otherRunning);
 }
 
 void SocialIntegrationPage::onRowAction(const QString &providerKey,

@@ -53,6 +53,8 @@ public slots:
     void showError(const QString &message);
     void showInfo(const QString &message);
     void clearWaiting();
+    // An attempt of the Brand Accounts page runs: nothing may start here meanwhile.
+    void setOtherAttemptRunning(bool running);
 
 private:
     void connectModel();
@@ -75,6 +77,7 @@ private:
     MessageStrip *m_messageStrip = nullptr;
     WaitingPanel *m_waitingPanel = nullptr;
     QString m_waitingKey;
+    bool m_otherRunning = false;
 };
 
 } // namespace EasyCrm::Ui

@@ -91,6 +91,43 @@ QToolButton#dismissMessageButton {
     border: none; border-radius: 4px; color: #475467; padding: 2px 6px;
 }
 QToolButton#dismissMessageButton:hover { background: rgba(16, 24, 40, 0.08); }
+
+QWidget#brandAccountsPage { background: #f7f8fa; }
+QScrollArea#brandScroll, QWidget#brandList { background: transparent; border: none; }
+QLabel[role="providerTag"] {
+    color: #344054; background: #f2f4f7; border: 1px solid #e4e7ec; border-radius: 4px;
+    padding: 1px 7px;
+}
+QPushButton[action="primary"] {
+    background: #2563eb; color: #ffffff; border: 1px solid #2563eb;
+}
+QPushButton[action="primary"]:hover { background: #1d4ed8; border-color: #1d4ed8; }
+QPushButton[action="primary"]:pressed { background: #1e40af; }
+QPushButton[action="remove"] { background: #ffffff; color: #b42318; border: 1px solid #fecdca; }
+QPushButton[action="remove"]:hover { background: #fef3f2; border-color: #fda29b; }
+QFrame#brandEmptyState {
+    background: #ffffff; border: 1px dashed #d0d5dd; border-radius: 8px;
+}
+QLabel#emptyTitle { color: #101828; }
+QLabel#emptyText, QLabel#emptyHint { color: #475467; }
+QDialog#addBrandAccountDialog { background: #ffffff; }
+QLabel#dialogTitle, QLabel[role="fieldLabel"] { color: #101828; }
+QLabel#dialogIntro, QLabel#providerHint { color: #475467; }
+QDialog#addBrandAccountDialog QLineEdit {
+    border: 1px solid #d0d5dd; border-radius: 6px; padding: 6px 8px; background: #ffffff;
+    color: #101828;
+}
+QDialog#addBrandAccountDialog QLineEdit:focus { border: 2px solid #84adff; padding: 5px 7px; }
+QListWidget#providerChoices {
+    border: 1px solid #e4e7ec; border-radius: 8px; background: #ffffff; outline: 0;
+    padding: 4px;
+}
+QListWidget#providerChoices::item {
+    color: #101828; padding: 5px 8px; border-radius: 6px; margin: 1px 0px;
+}
+QListWidget#providerChoices::item:disabled { color: #98a2b3; }
+QListWidget#providerChoices::item:hover:!selected:enabled { background: #f2f4f7; }
+QListWidget#providerChoices::item:selected { background: #dbe6fe; color: #1d3a8a; }
 )";
 
 const char kWindowSheet[] = R"(

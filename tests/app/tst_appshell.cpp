@@ -169,7 +169,8 @@ void TestAppShell::anOpenerWithoutBrowserOffersCopyLink()
     QTRY_COMPARE_WITH_TIMEOUT(message(), kNoBrowserNotice, 10000);
     // Still waiting, with the link to copy and Cancel: the person can go on by hand.
     QCOMPARE(m_shell->session()->service().phase(), FlowPhase::WaitingForBrowser);
-    const auto *waiting = m_shell->window().findChild<QWidget *>(QStringLiteral("waitingPanel"));
+    const auto *waiting =
+        m_shell->socialPage().findChild<QWidget *>(QStringLiteral("waitingPanel"));
     QVERIFY(waiting && waiting->isVisible());
     const auto *copyLink = waiting->findChild<QPushButton *>(QStringLiteral("copyLinkButton"));
     QVERIFY(copyLink && copyLink->isVisible() && copyLink->isEnabled());

@@ -13,10 +13,12 @@
 #include "app/passwordstore.h"
 #include "core/db/database.h"
 #include "core/db/sqlstatement.h"
+#include "core/service/crmcontract.h"
 #include "models/translations.h"
 #include "tests/support/logcapture.h"
 #include "tests/support/postgrescrm.h"
 #include "tests/ui/screenshot.h"
+#include "ui/brandaccountspage.h"
 #include "ui/databasepage.h"
 #include "ui/mainwindow.h"
 #include "ui/socialintegrationpage.h"
@@ -546,6 +548,10 @@ void TestDatabaseConnect::connectingSwitchesTheAppToPostgresAndBack()
     const QRegularExpression rowButton(QStringLiteral("^connectButton_"));
     QTRY_COMPARE(m_shell->socialPage().findChildren<QPushButton *>(rowButton).size(),
                  statuses.value().size());
+    // Its CRM user holds no SocialCrm permission: Brand Accounts is not offered.
+    QVERIFY(!m_shell->session()->workspace().user().isGranted(
+        Contract::kPermissionUseBrandAccounts));
+    QVERIFY(!m_shell->window().isPageVisible(&m_shell->brandPage()));
     // 2. The keychain got the typed password; the settings the connection, never the password.
     QCOMPARE(m_passwords->entries.value(t.keychainAccount()), QStringLiteral("typed-pass"));
     QSettings settings;
@@ -563,6 +569,8 @@ void TestDatabaseConnect::connectingSwitchesTheAppToPostgresAndBack()
                       Qt::LeftButton);
     QCOMPARE(switched.size(), 2);
     QCOMPARE(currentDriver(), Db::Driver::Sqlite);
+    // Its administrator holds them: the page is back.
+    QVERIFY(m_shell->window().isPageVisible(&m_shell->brandPage()));
 }
 
 void TestDatabaseConnect::aCommandLineOpenUsesTheKeychainAndShowsSocialIntegration()

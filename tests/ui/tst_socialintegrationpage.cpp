@@ -59,6 +59,7 @@ private slots:
     void actionButtonEmitsItsRequest();
     void waitingShowsCancelAndCopyLinkButNotTheUrl();
     void waitingDisablesEveryOtherAction();
+    void anotherPagesAttemptDisablesEveryAction();
     void cancelEmitsCancelRequested();
     void copyLinkPutsTheExactUrlOnTheClipboard();
     void phasesReplaceTheWaitingText_data();
@@ -284,6 +285,28 @@ void TestSocialIntegrationPage::waitingDisablesEveryOtherAction()
     QSignalSpy connectSpy(m_page.get(), &SocialIntegrationPage::connectRequested);
     QTest::mouseClick(button("youtube"), Qt::LeftButton);
     QCOMPARE(connectSpy.count(), 0);
+}
+
+void TestSocialIntegrationPage::anotherPagesAttemptDisablesEveryAction()
+{
+    // Brand Accounts shares the service's one attempt at a time.
+    m_page->setOtherAttemptRunning(true);
+    for (const char *key : {"youtube", "facebook", "linkedin", "sandbox"}) {
+        QVERIFY2(!button(key)->isEnabled(), key);
+        QCOMPARE(button(key)->toolTip(),
+                 QStringLiteral("Finish or cancel the connection in progress first."));
+    }
+    QCOMPARE(button("x")->toolTip(), kUnconfiguredTip);
+    // Rows built while it runs, and the end of an attempt of this page, keep it.
+    m_model->setStatuses(sampleStatuses().mid(1));
+    QVERIFY(!button("facebook")->isEnabled());
+    m_page->clearWaiting();
+    QVERIFY(!button("facebook")->isEnabled());
+    QVERIFY(!waitingPanel()->isVisible());
+
+    m_page->setOtherAttemptRunning(false);
+    QVERIFY(button("facebook")->isEnabled());
+    QVERIFY(button("facebook")->toolTip().isEmpty());
 }
 
 void TestSocialIntegrationPage::cancelEmitsCancelRequested()
