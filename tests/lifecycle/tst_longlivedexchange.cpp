@@ -8,8 +8,11 @@
 #include "core/db/database.h"
 #include "core/db/notificationrepository.h"
 #include "core/db/providerconfigrepository.h"
+#include "core/service/connectionservice.h"
 #include "core/service/refreshscheduler.h"
 #include "core/service/workspace.h"
+#include "models/providerlistmodel.h"
+#include "models/translations.h"
 #include "tests/lifecycle/faketokenendpoint.h"
 #include "tests/support/logcapture.h"
 
@@ -105,6 +108,7 @@ private slots:
     void expiredTokenIsNeverSent();
     void extensionByAnotherClientIsNotAFailure();
     void unconfiguredFacebookIsALocalFailure();
+    void rowWarnsOnlyWhenNothingRenewsTheConnection();
 
 private:
     [[nodiscard]] Db::IntegrationConnection addConnection(const QString &providerKey,
@@ -128,6 +132,7 @@ private:
 void TestLongLivedExchange::initTestCase()
 {
     m_logs = std::make_unique<LogCapture>();
+    QVERIFY(Models::installTranslations(*QCoreApplication::instance(), QLocale::c()));
 }
 
 void TestLongLivedExchange::init()
@@ -509,6 +514,51 @@ void TestLongLivedExchange::unconfiguredFacebookIsALocalFailure()
     QCOMPARE(stored.refreshFailureCount, 1);
     QCOMPARE(stored.lastRefreshOutcome, QStringLiteral("ProviderNotConfigured"));
     QVERIFY(stored.refreshLeaseOwner.isEmpty());
+}
+
+void TestLongLivedExchange::rowWarnsOnlyWhenNothingRenewsTheConnection()
+{
+    // 1. LinkedIn without an approved app's refresh token: nothing renews it.
+    const auto linkedin = addConnection(QStringLiteral("linkedin"), 3 * 3600 + 59);
+    // 2. Facebook's exchange renews it, so its row does not warn...
+    (void)addConnection(QStringLiteral("facebook"), 3 * 86400 + 59);
+    // ...until its exchange starts failing.
+    const auto instagram = addConnection(QStringLiteral("instagram"), 3 * 86400 + 59);
+    Db::IntegrationConnection failing = reload(instagram.id);
+    failing.refreshFailureCount = 2;
+    failing.nextRefreshTime = m_clock->nowUtc().addSecs(600);
+    QVERIFY(Db::ConnectionRepository(m_workspace->database())
+                .update(failing, failing.concurrencyStamp)
+                .ok());
+
+    ConnectionService service(m_workspace->database(), m_workspace->protector(), *m_catalogue,
+                              m_workspace->user(), *m_clock);
+    const auto statuses = service.providerStatuses();
+    QVERIFY(statuses.ok());
+    Models::ProviderListModel model(m_clock.get());
+    model.setStatuses(statuses.value());
+    const auto text = [&model](const char *key) {
+        return model.index(model.rowOf(QString::fromLatin1(key)))
+            .data(Models::ProviderListModel::StateTextRole)
+            .toString();
+    };
+    QCOMPARE(text("linkedin"), QStringLiteral("Connected as @alice. Expires in 3 hours — "
+                                              "reconnect to keep it working."));
+    QCOMPARE(text("facebook"), QStringLiteral("Connected as @alice. Last sync: never."));
+    QCOMPARE(text("instagram"), QStringLiteral("Connected as @alice. Expires in 3 days — "
+                                               "reconnect to keep it working."));
+    const ProviderStatus shown = *model.statusFor(QStringLiteral("linkedin"));
+    QCOMPARE(shown.expiresAtUtc, linkedin.accessTokenExpiresAt);
+    QCOMPARE(shown.expiryWarningUtc, linkedin.accessTokenExpiresAt.addSecs(-86400));
+
+    // 3. Once it has expired, the next sweep turns the row to Requires Re-auth.
+    m_clock->advance(3 * 3600 + 59);
+    model.refresh();
+    QCOMPARE(text("linkedin"), QStringLiteral("Connected as @alice. Access has expired — "
+                                              "reconnect to restore it."));
+    QVERIFY(sweepOnce().requiresReauth >= 1);
+    model.setStatuses(service.providerStatuses().value());
+    QCOMPARE(text("linkedin"), QStringLiteral("Requires Re-auth"));
 }
 
 QTEST_GUILESS_MAIN(TestLongLivedExchange)
