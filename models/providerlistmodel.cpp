@@ -17,7 +17,17 @@ bool sameStatus(const ProviderStatus &a, const ProviderStatus &b)
     return a.providerKey == b.providerKey && a.providerName == b.providerName &&
            a.configured == b.configured && a.state == b.state && a.connectionId == b.connectionId &&
            a.externalHandle == b.externalHandle && a.externalDisplayName == b.externalDisplayName &&
-           a.lastSyncUtc == b.lastSyncUtc && a.statusReason == b.statusReason;
+           a.lastSyncUtc == b.lastSyncUtc && a.statusReason == b.statusReason &&
+           a.expiryWarningUtc == b.expiryWarningUtc && a.expiresAtUtc == b.expiresAtUtc;
+}
+
+// How the account is named on its row: the handle with one "@", else the display name.
+QString shownName(const QString &handle, const QString &displayName)
+{
+    QString who = handle;
+    if (!who.isEmpty() && !who.startsWith(u'@'))
+        who.prepend(u'@');
+    return who.isEmpty() ? displayName : who;
 }
 
 } // namespace
@@ -186,6 +196,8 @@ void ProviderListModel::emitRowChanged(int row, const QList<int> &roles)
 
 QString ProviderListModel::stateText(const ProviderStatus &status) const
 {
+    if (isExpiring(status))
+        return expiringText(status, shownName(status.externalHandle, status.externalDisplayName));
     return stateText(status.state, status.externalHandle, status.externalDisplayName,
                      status.lastSyncUtc, m_clock->nowUtc());
 }
@@ -209,11 +221,7 @@ QString ProviderListModel::stateText(ConnectionState state, const QString &handl
         break;
     }
     const QString lastSync = relativeTime(lastSyncUtc, nowUtc);
-    QString who = handle;
-    if (!who.isEmpty() && !who.startsWith(u'@'))
-        who.prepend(u'@');
-    if (who.isEmpty())
-        who = displayName;
+    const QString who = shownName(handle, displayName);
     if (who.isEmpty()) {
         //: %1 is a relative time such as "just now" or "5 minutes ago".
         return tr("Connected. Last sync: %1.").arg(lastSync);
@@ -237,6 +245,47 @@ QString ProviderListModel::relativeTime(const QDateTime &whenUtc, const QDateTim
     if (seconds < kDay)
         return tr("%n hour(s) ago", nullptr, static_cast<int>(seconds / kHour));
     return tr("%n day(s) ago", nullptr, static_cast<int>(seconds / kDay));
+}
+
+bool ProviderListModel::isExpiring(const ProviderStatus &status) const
+{
+    return status.state == ConnectionState::Connected && status.expiryWarningUtc.isValid() &&
+           status.expiresAtUtc.isValid() && m_clock->nowUtc() >= status.expiryWarningUtc;
+}
+
+// Nothing renews this connection: say in time when it stops working, and what helps.
+QString ProviderListModel::expiringText(const ProviderStatus &status, const QString &who) const
+{
+    const qint64 left = m_clock->nowUtc().secsTo(status.expiresAtUtc);
+    if (left <= 0 && who.isEmpty()) {
+        //: The access token has expired (the row turns to Requires Re-auth shortly).
+        return tr("Connected. Access has expired — reconnect to restore it.");
+    }
+    if (left <= 0) {
+        //: %1 is the account handle ("@name"). The access token has expired.
+        return tr("Connected as %1. Access has expired — reconnect to restore it.").arg(who);
+    }
+    const QString remaining = timeLeft(left);
+    if (who.isEmpty()) {
+        //: %1 is how long the connection still works, e.g. "3 days" or "less than a minute".
+        return tr("Connected. Expires in %1 — reconnect to keep it working.").arg(remaining);
+    }
+    //: %1 is the account handle ("@name"); %2 how long it still works, e.g. "3 days".
+    return tr("Connected as %1. Expires in %2 — reconnect to keep it working.").arg(who, remaining);
+}
+
+QString ProviderListModel::timeLeft(qint64 seconds) const
+{
+    // Rounded down, so the row never promises more time than is left.
+    if (seconds < kMinute) {
+        //: How long a connection still works: "Expires in less than a minute".
+        return tr("less than a minute");
+    }
+    if (seconds < kHour)
+        return tr("%n minute(s)", nullptr, static_cast<int>(seconds / kMinute));
+    if (seconds < kDay)
+        return tr("%n hour(s)", nullptr, static_cast<int>(seconds / kHour));
+    return tr("%n day(s)", nullptr, static_cast<int>(seconds / kDay));
 }
 
 ProviderListModel::Action ProviderListModel::actionFor(ConnectionState state)

@@ -15,8 +15,9 @@
 namespace EasyCrm::Models {
 
 // The providers of Settings — Social Integration, one row each, in the order the service
-// reports them. The "Last sync" part of a connected row is relative to the injected clock;
-// a timer calls refresh() so it stays current while the page is open.
+// reports them. The "Last sync" part of a connected row is relative to the injected clock,
+// and so is "Expires in 3 days" of a connection that nothing renews, from its expiry warning
+// time on; a timer calls refresh() so both stay current while the page is open.
 class ProviderListModel final : public QAbstractListModel
 {
     Q_OBJECT
@@ -70,6 +71,8 @@ public:
                                            const QString &displayName, const QDateTime &lastSyncUtc,
                                            const QDateTime &nowUtc);
     [[nodiscard]] static QString relativeTime(const QDateTime &whenUtc, const QDateTime &nowUtc);
+    // "3 days", "1 hour", "less than a minute": how long an expiring connection still works.
+    [[nodiscard]] QString timeLeft(qint64 seconds) const;
     [[nodiscard]] static Action actionFor(ConnectionState state);
     [[nodiscard]] static QString actionText(Action action);
     [[nodiscard]] static QString unconfiguredToolTip();
@@ -80,6 +83,8 @@ public slots:
 
 private:
     [[nodiscard]] QVariant roleData(const ProviderStatus &status, int row, int role) const;
+    [[nodiscard]] bool isExpiring(const ProviderStatus &status) const;
+    [[nodiscard]] QString expiringText(const ProviderStatus &status, const QString &who) const;
     [[nodiscard]] bool sameProviders(const QList<ProviderStatus> &statuses) const;
     void emitRowChanged(int row, const QList<int> &roles = {});
 

@@ -71,6 +71,8 @@ ProviderRow::ProviderRow(const QString &providerKey, QWidget *parent)
     m_state->setObjectName(QStringLiteral("stateLabel_") + providerKey);
     m_reason->setObjectName(QStringLiteral("reasonLabel_") + providerKey);
     m_reason->setWordWrap(true);
+    // A long handle or an expiry warning wraps rather than pushing the buttons off the row.
+    m_state->setWordWrap(true);
     m_buttonHolder->setObjectName(QStringLiteral("actionHolder_") + providerKey);
     m_button->setObjectName(QStringLiteral("connectButton_") + providerKey);
     m_button->setCursor(Qt::PointingHandCursor);

@@ -5,6 +5,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 
 namespace EasyCrm {
 
@@ -58,7 +59,6 @@ ProviderDescriptor parseProvider(const QJsonObject &o)
                       : refresh == u"fixed"  ? RefreshTokenBehaviour::Fixed
                                              : RefreshTokenBehaviour::None;
     p.refreshResponseOmitsRefreshToken = o.value(u"refreshResponseOmitsRefreshToken").toBool();
-    p.longLivedExchange = o.value(u"longLivedExchange").toBool();
     p.perInstanceRegistration = o.value(u"perInstanceRegistration").toBool();
     p.redirectPort = o.value(u"redirect").toObject().value(u"port").toString() == u"fixed"
                          ? RedirectPortRule::Fixed
@@ -68,28 +68,86 @@ ProviderDescriptor parseProvider(const QJsonObject &o)
     return p;
 }
 
+Error unreadable(const QString &detail)
+{
+    return makeError(
+        ErrorCode::MalformedResponse,
+        QCoreApplication::translate("ProviderCatalogue", "The provider catalogue cannot be read."),
+        detail);
+}
+
+// The exchange carries a live access token (and maybe the client secret): https only, or
+// plain http to this computer (a test's endpoint), like every other token request.
+bool isSecureEndpoint(const QUrl &url)
+{
+    static const QRegularExpression loopbackV4(QStringLiteral("^127(\\.[0-9]{1,3}){3}$"));
+    const QString host = url.host();
+    const bool loopback =
+        host == u"localhost" || host == u"::1" || loopbackV4.match(host).hasMatch();
+    return url.isValid() && !host.isEmpty() &&
+           (url.scheme() == u"https" || (url.scheme() == u"http" && loopback));
+}
+
+// "longLivedExchange": {"endpoint", "method" GET|POST, "grantType", "tokenParameter",
+// "sendsClientCredentials", "responseWrapper"}; absent when the provider has none.
+Result<std::optional<LongLivedExchange>> parseExchange(const QJsonObject &provider)
+{
+    const QJsonValue value = provider.value(u"longLivedExchange");
+    if (value.isUndefined() || value.isNull())
+        return std::optional<LongLivedExchange>();
+    const QString where = provider.value(u"key").toString() + QStringLiteral(".longLivedExchange");
+    if (!value.isObject())
+        return unreadable(where + QStringLiteral(" is not an object"));
+    const QJsonObject o = value.toObject();
+    LongLivedExchange exchange;
+    exchange.endpoint = toUrl(o.value(u"endpoint"));
+    const QString method = o.value(u"method").toString();
+    exchange.method = method == u"GET" ? HttpMethod::Get : HttpMethod::Post;
+    exchange.grantType = o.value(u"grantType").toString();
+    exchange.tokenParameter = o.value(u"tokenParameter").toString();
+    exchange.sendsClientCredentials = o.value(u"sendsClientCredentials").toBool();
+    exchange.responseWrapper = o.value(u"responseWrapper").toString();
+    if (!isSecureEndpoint(exchange.endpoint))
+        return unreadable(where + QStringLiteral(".endpoint is not an https URL"));
+    if (method != u"GET" && method != u"POST")
+        return unreadable(where + QStringLiteral(".method is neither GET nor POST"));
+    if (exchange.grantType.isEmpty() || exchange.tokenParameter.isEmpty())
+        return unreadable(where + QStringLiteral(" lacks grantType or tokenParameter"));
+    if (exchange.method == HttpMethod::Get && exchange.sendsClientCredentials)
+        return unreadable(where + QStringLiteral(" would send the client secret in a URL"));
+    return std::optional<LongLivedExchange>(exchange);
+}
+
+Result<ProviderDescriptor> readProvider(const QJsonObject &o)
+{
+    ProviderDescriptor provider = parseProvider(o);
+    if (provider.key.isEmpty() || !provider.authorizeEndpoint.isValid())
+        return unreadable(QStringLiteral("provider entry without key or authorize endpoint"));
+    Result<std::optional<LongLivedExchange>> exchange = parseExchange(o);
+    if (!exchange)
+        return exchange.error();
+    // Refresh tokens renew the connection already; a second way would only compete.
+    if (exchange.value() && provider.refreshTokens != RefreshTokenBehaviour::None)
+        return unreadable(provider.key +
+                          QStringLiteral(": a long-lived exchange needs refreshTokens none"));
+    provider.longLivedExchange = exchange.value();
+    return provider;
+}
+
 } // namespace
 
 Result<ProviderCatalogue> ProviderCatalogue::fromJson(const QByteArray &json)
 {
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
-    if (!doc.isObject()) {
-        return makeError(ErrorCode::MalformedResponse,
-                         QCoreApplication::translate("ProviderCatalogue",
-                                                     "The provider catalogue cannot be read."),
-                         parseError.errorString());
-    }
+    if (!doc.isObject())
+        return unreadable(parseError.errorString());
     ProviderCatalogue catalogue;
     for (const QJsonValue &value : doc.object().value(u"providers").toArray()) {
-        ProviderDescriptor provider = parseProvider(value.toObject());
-        if (provider.key.isEmpty() || !provider.authorizeEndpoint.isValid()) {
-            return makeError(ErrorCode::MalformedResponse,
-                             QCoreApplication::translate("ProviderCatalogue",
-                                                         "The provider catalogue cannot be read."),
-                             QStringLiteral("provider entry without key or authorize endpoint"));
-        }
-        catalogue.m_providers.append(std::move(provider));
+        Result<ProviderDescriptor> provider = readProvider(value.toObject());
+        if (!provider)
+            return provider.error();
+        catalogue.m_providers.append(std::move(provider).value());
     }
     return catalogue;
 }

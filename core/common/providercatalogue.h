@@ -8,12 +8,15 @@
 #include <QStringList>
 #include <QUrl>
 
+#include <optional>
+
 namespace EasyCrm {
 
 enum class TokenEndpointAuth { Body, Basic };
 enum class PkceChallengeEncoding { S256, S256Hex };
 enum class RefreshTokenBehaviour { None, Fixed, Rotating };
 enum class RedirectPortRule { Any, Fixed };
+enum class HttpMethod { Get, Post };
 
 // Where in the profile JSON the identity lives, as dotted paths ("data.user.open_id").
 struct ProfileMapping
@@ -21,6 +24,21 @@ struct ProfileMapping
     QString idPath;
     QString handlePath;
     QString displayNamePath;
+};
+
+// How a provider without OAuth refresh tokens extends a still valid access token (Facebook's
+// fb_exchange_token, Instagram's ig_refresh_token): one request carrying the current token,
+// answered like a token endpoint. An expired token cannot be extended.
+struct LongLivedExchange
+{
+    QUrl endpoint;
+    HttpMethod method = HttpMethod::Post;
+    QString grantType;      // the grant_type value
+    QString tokenParameter; // the parameter that carries the current access token
+    // client_id and client_secret go along. Never with GET: the secret would be in the URL.
+    bool sendsClientCredentials = false;
+    // The member the answer is wrapped in, empty when not wrapped.
+    QString responseWrapper;
 };
 
 // What the product knows of one provider, read from resources/providers.json.
@@ -47,9 +65,12 @@ struct ProviderDescriptor
     PkceChallengeEncoding pkceChallenge = PkceChallengeEncoding::S256;
     RefreshTokenBehaviour refreshTokens = RefreshTokenBehaviour::None;
     bool refreshResponseOmitsRefreshToken = false;
-    bool longLivedExchange = false;
+    // Only for providers without refresh tokens (refreshTokens None).
+    std::optional<LongLivedExchange> longLivedExchange;
     bool perInstanceRegistration = false;
     RedirectPortRule redirectPort = RedirectPortRule::Any;
+    // How long before the access token expires it is renewed; where nothing renews it, how
+    // long the connection is shown as expiring first.
     int refreshLeadSeconds = 0;
     bool sendsIssuer = false;
 };

@@ -60,6 +60,26 @@ Error malformed(const QString &stage, const QString &why)
                      QStringLiteral("%1: %2").arg(stage, why));
 }
 
+// Graph names throttling and outages OAuthException too, like a dead token; its code and
+// is_transient tell them apart. They are reported in OAuth's word for "later" (RFC 6749
+// §4.1.2.1) so that nobody is sent to re-authenticate over a rate limit.
+bool isTransientGraphError(const QJsonObject &error)
+{
+    // 1 unknown, 2 service, 4 app rate limit, 17 user, 32 page, 341 app limit, 613 calls.
+    static const QList<int> transientCodes{1, 2, 4, 17, 32, 341, 613};
+    return error.value(u"is_transient").toBool() ||
+           transientCodes.contains(error.value(u"code").toInt(-1));
+}
+
+// error_description (RFC 6749 §5.2), or the message of a Graph-style error object.
+QString descriptionOf(const QJsonObject &object)
+{
+    const QJsonValue description = object.value(u"error_description");
+    if (description.isString())
+        return description.toString();
+    return object.value(u"error").toObject().value(u"message").toString();
+}
+
 } // namespace
 
 void Redactor::add(const QByteArray &secret)
@@ -141,6 +161,8 @@ QString providerErrorOf(const QJsonObject &object)
         return sanitizedCode(error.toString());
     // Graph-style error objects: {"error": {"type": "OAuthException", "code": 190}}.
     const QJsonObject nested = error.toObject();
+    if (isTransientGraphError(nested))
+        return QStringLiteral("temporarily_unavailable");
     if (nested.value(u"code").isString())
         return sanitizedCode(nested.value(u"code").toString());
     if (nested.value(u"type").isString())
@@ -157,8 +179,7 @@ Error providerError(ErrorCode code, const QJsonObject &object, int httpStatus, c
     error.httpStatus = httpStatus;
     error.providerError = providerErrorOf(object);
     // Redacted before it is cut, so no cut-off piece of a secret survives.
-    const QString description =
-        redactor.apply(object.value(u"error_description").toString()).left(kMaxDescription);
+    const QString description = redactor.apply(descriptionOf(object)).left(kMaxDescription);
     error.detail = QStringLiteral("%1: HTTP %2, error '%3'")
                        .arg(stage)
                        .arg(httpStatus)

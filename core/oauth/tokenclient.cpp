@@ -167,6 +167,19 @@ TokenEndpoint tokenEndpointFor(const ProviderDescriptor &provider, const QUrl &u
     return endpoint;
 }
 
+TokenEndpoint exchangeEndpointFor(const ProviderDescriptor &provider, const QString &clientId,
+                                  const QByteArray &clientSecret)
+{
+    if (!provider.longLivedExchange)
+        return {};
+    TokenEndpoint endpoint =
+        tokenEndpointFor(provider, provider.longLivedExchange->endpoint, clientId, clientSecret);
+    // Graph reads the client from the parameters only, and its answers are not wrapped.
+    endpoint.auth = TokenEndpointAuth::Body;
+    endpoint.tokenResponseWrapper = provider.longLivedExchange->responseWrapper;
+    return endpoint;
+}
+
 TokenClient::TokenClient(QNetworkAccessManager *nam, QObject *parent)
     : QObject(parent)
     , m_nam(nam)
@@ -195,7 +208,7 @@ void TokenClient::exchangeCode(const TokenEndpoint &endpoint, const QByteArray &
     redactor.add(code);
     redactor.add(codeVerifier);
     requestTokens("token exchange", endpoint, std::move(fields), std::move(redactor),
-                  requestedScopes, std::move(done));
+                  requestedScopes, std::move(done), Delivery{});
 }
 
 void TokenClient::refresh(const TokenEndpoint &endpoint, const QByteArray &refreshToken,
@@ -206,7 +219,31 @@ void TokenClient::refresh(const TokenEndpoint &endpoint, const QByteArray &refre
     Redactor redactor;
     redactor.add(refreshToken);
     requestTokens("token refresh", endpoint, std::move(fields), std::move(redactor),
-                  requestedScopes, std::move(done));
+                  requestedScopes, std::move(done), Delivery{});
+}
+
+void TokenClient::extendAccessToken(const TokenEndpoint &endpoint,
+                                    const LongLivedExchange &exchange,
+                                    const QByteArray &accessToken,
+                                    const QStringList &requestedScopes, Callback done)
+{
+    const Delivery delivery{exchange.method, exchange.sendsClientCredentials};
+    // The catalogue refuses such an entry; a secret must not reach a URL whatever asks.
+    if (delivery.method == HttpMethod::Get && delivery.identifiesClient &&
+        !endpoint.clientSecret.isEmpty()) {
+        const Error refused =
+            makeError(ErrorCode::InvalidConfiguration,
+                      translated("The provider's token exchange is not described safely."),
+                      QStringLiteral("long-lived exchange: a GET would carry the client secret"));
+        m_replies.later([done, refused] { done(refused); });
+        return;
+    }
+    Fields fields{{QStringLiteral("grant_type"), exchange.grantType.toUtf8()},
+                  {exchange.tokenParameter, accessToken}};
+    Redactor redactor;
+    redactor.add(accessToken);
+    requestTokens("long-lived exchange", endpoint, std::move(fields), std::move(redactor),
+                  requestedScopes, std::move(done), delivery);
 }
 
 void TokenClient::revoke(const TokenEndpoint &endpoint, const QByteArray &token,
@@ -223,7 +260,7 @@ void TokenClient::revoke(const TokenEndpoint &endpoint, const QByteArray &token,
     Redactor redactor;
     redactor.add(token);
     redactor.add(endpoint.clientSecret);
-    m_replies.track(post(endpoint, std::move(fields)),
+    m_replies.track(send(endpoint, std::move(fields), Delivery{}),
                     [stage, redactor, done = std::move(done)](QNetworkReply *reply) {
                         const Result<QJsonObject> answer = readJsonObject(reply, stage, redactor);
                         // RFC 7009 §2.2: the body of a 200 carries nothing to read.
@@ -236,7 +273,7 @@ void TokenClient::revoke(const TokenEndpoint &endpoint, const QByteArray &token,
 
 void TokenClient::requestTokens(const char *stageName, const TokenEndpoint &endpoint, Fields fields,
                                 Redactor redactor, const QStringList &requestedScopes,
-                                Callback done)
+                                Callback done, Delivery delivery)
 {
     const QString stage = QString::fromLatin1(stageName);
     if (Result<void> usable = checkEndpoint(endpoint.url, stage); !usable) {
@@ -246,7 +283,7 @@ void TokenClient::requestTokens(const char *stageName, const TokenEndpoint &endp
     redactor.add(endpoint.clientSecret);
     qCDebug(lcToken).noquote() << stage << "to" << endpoint.url.host();
     m_replies.track(
-        post(endpoint, std::move(fields)),
+        send(endpoint, std::move(fields), delivery),
         [stage, endpoint, requestedScopes, redactor, done = std::move(done)](QNetworkReply *reply) {
             Result<QJsonObject> answer = readJsonObject(reply, stage, redactor);
             if (!answer) {
@@ -264,17 +301,14 @@ void TokenClient::requestTokens(const char *stageName, const TokenEndpoint &endp
         });
 }
 
-QNetworkReply *TokenClient::post(const TokenEndpoint &endpoint, Fields fields)
+QNetworkReply *TokenClient::send(const TokenEndpoint &endpoint, Fields fields, Delivery delivery)
 {
-    QNetworkRequest request = jsonRequest(endpoint.url, m_timeout);
-    request.setHeader(QNetworkRequest::ContentTypeHeader,
-                      QByteArray("application/x-www-form-urlencoded"));
+    QByteArray authorization;
     const bool basic =
         endpoint.auth == TokenEndpointAuth::Basic && !endpoint.clientSecret.isEmpty();
-    if (basic) {
-        request.setRawHeader("Authorization",
-                             basicCredentials(endpoint.clientId, endpoint.clientSecret));
-    } else {
+    if (delivery.identifiesClient && basic) {
+        authorization = basicCredentials(endpoint.clientId, endpoint.clientSecret);
+    } else if (delivery.identifiesClient) {
         // RFC 6749 §2.3.1 (body) and §4.1.3 (public clients identify themselves).
         const QString idName = endpoint.clientIdParameter.isEmpty() ? QStringLiteral("client_id")
                                                                     : endpoint.clientIdParameter;
@@ -282,12 +316,48 @@ QNetworkReply *TokenClient::post(const TokenEndpoint &endpoint, Fields fields)
         if (!endpoint.clientSecret.isEmpty())
             fields.append({QStringLiteral("client_secret"), endpoint.clientSecret});
     }
-    QByteArray body = formBody(fields);
+    QNetworkReply *reply = delivery.method == HttpMethod::Get
+                               ? get(endpoint.url, fields)
+                               : post(endpoint.url, fields, authorization);
     for (auto &field : fields)
         wipe(field.second);
+    wipe(authorization);
+    return reply;
+}
+
+QNetworkReply *TokenClient::post(const QUrl &url, const Fields &fields,
+                                 const QByteArray &authorization)
+{
+    QNetworkRequest request = jsonRequest(url, m_timeout);
+    request.setHeader(QNetworkRequest::ContentTypeHeader,
+                      QByteArray("application/x-www-form-urlencoded"));
+    if (!authorization.isEmpty())
+        request.setRawHeader("Authorization", authorization);
+    QByteArray body = formBody(fields);
     QNetworkReply *reply = m_nam->post(request, body);
     wipe(body);
     return reply;
+}
+
+// The fields join the endpoint's own query, each encoded exactly once. The URL then holds
+// the token, so the log names the fields but shows no value other than the grant type.
+QNetworkReply *TokenClient::get(const QUrl &url, const Fields &fields)
+{
+    QByteArray query = url.query(QUrl::FullyEncoded).toLatin1();
+    QStringList shown;
+    for (const auto &[name, value] : fields) {
+        shown << name + u'=' +
+                     (name == u"grant_type" ? QString::fromUtf8(value)
+                                            : QStringLiteral("[redacted]"));
+    }
+    if (!query.isEmpty())
+        query += '&';
+    query += formBody(fields);
+    QUrl target = url;
+    target.setQuery(QString::fromLatin1(query), QUrl::StrictMode);
+    wipe(query);
+    qCDebug(lcToken).noquote() << "GET" << url.host() + url.path() << "with" << shown.join(u'&');
+    return m_nam->get(jsonRequest(target, m_timeout));
 }
 
 } // namespace EasyCrm::OAuth

@@ -38,6 +38,13 @@ struct TokenEndpoint
                                              const QString &clientId,
                                              const QByteArray &clientSecret = {});
 
+// Where a provider without refresh tokens extends its access tokens: the catalogue's
+// longLivedExchange endpoint and answer wrapper, the client id and secret always in the body.
+// The url is empty when the provider has no such exchange.
+[[nodiscard]] TokenEndpoint exchangeEndpointFor(const ProviderDescriptor &provider,
+                                                const QString &clientId,
+                                                const QByteArray &clientSecret = {});
+
 // A successful token response (RFC 6749 §5.1).
 struct TokenResponse
 {
@@ -87,6 +94,15 @@ public:
     void refresh(const TokenEndpoint &endpoint, const QByteArray &refreshToken,
                  const QStringList &requestedScopes, Callback done);
 
+    // Extends a still valid access token where the provider issues no refresh token, as
+    // `exchange` describes it (Facebook: POST fb_exchange_token with the client credentials;
+    // Instagram: GET ig_refresh_token). `endpoint` comes from exchangeEndpointFor(). A GET
+    // carries the token in its query, so every URL logged has it redacted, and it never
+    // carries the client secret. The answer is read like a refresh's.
+    void extendAccessToken(const TokenEndpoint &endpoint, const LongLivedExchange &exchange,
+                           const QByteArray &accessToken, const QStringList &requestedScopes,
+                           Callback done);
+
     // RFC 7009 §2.1, with the token_type_hint refresh_token or access_token; endpoint.url is
     // the revocation endpoint. An unknown or already invalid token is success (§2.2).
     void revoke(const TokenEndpoint &endpoint, const QByteArray &token, bool isRefreshToken,
@@ -95,9 +111,22 @@ public:
 private:
     using Fields = QList<QPair<QString, QByteArray>>;
 
+    // How a request reaches the endpoint: the method, and whether the client identifies
+    // itself (RFC 6749 §2.3.1, §4.1.3; Instagram's refresh carries only the token).
+    struct Delivery
+    {
+        HttpMethod method = HttpMethod::Post;
+        bool identifiesClient = true;
+    };
+
     void requestTokens(const char *stage, const TokenEndpoint &endpoint, Fields fields,
-                       Redactor redactor, const QStringList &requestedScopes, Callback done);
-    [[nodiscard]] QNetworkReply *post(const TokenEndpoint &endpoint, Fields fields);
+                       Redactor redactor, const QStringList &requestedScopes, Callback done,
+                       Delivery delivery);
+    [[nodiscard]] QNetworkReply *send(const TokenEndpoint &endpoint, Fields fields,
+                                      Delivery delivery);
+    [[nodiscard]] QNetworkReply *post(const QUrl &url, const Fields &fields,
+                                      const QByteArray &authorization);
+    [[nodiscard]] QNetworkReply *get(const QUrl &url, const Fields &fields);
 
     QNetworkAccessManager *m_nam;
     std::chrono::milliseconds m_timeout = kDefaultTimeout;

@@ -19,6 +19,7 @@
 #include "core/oauth/profileclient.h"
 #include "core/oauth/tokenclient.h"
 #include "core/service/crmcontract.h"
+#include "core/service/refreshscheduler.h"
 
 #include <QCoreApplication>
 #include <QJsonDocument>
@@ -213,6 +214,9 @@ Result<QList<ProviderStatus>> ConnectionService::providerStatuses() const
             status.externalDisplayName = row->externalDisplayName;
             status.lastSyncUtc = row->lastSyncTime;
             status.statusReason = row->statusReason;
+            status.expiryWarningUtc = RefreshScheduler::expiryWarningTime(*row, provider);
+            if (status.expiryWarningUtc.isValid())
+                status.expiresAtUtc = row->accessTokenExpiresAt;
         }
         statuses.append(status);
     }

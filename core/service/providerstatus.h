@@ -23,6 +23,10 @@ struct ProviderStatus
     QString externalDisplayName;
     QDateTime lastSyncUtc;
     QString statusReason;
+    // Where nothing renews the connection in time (RefreshScheduler::expiryWarningTime): from
+    // when it is shown as expiring, and when its access token expires. Both invalid otherwise.
+    QDateTime expiryWarningUtc;
+    QDateTime expiresAtUtc;
 };
 
 // One brand account of the tenant on Settings — Social Integration — Brand Accounts, with

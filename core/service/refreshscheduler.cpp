@@ -39,8 +39,11 @@ const QString kNotificationKind = QStringLiteral("ConnectionRequiresReauth");
 const QString kReasonExpired = QStringLiteral("AccessTokenExpired");
 const QString kReasonRefreshRejected = QStringLiteral("RefreshTokenRejected");
 const QString kReasonClientRejected = QStringLiteral("ClientRejected");
+const QString kReasonAccessRejected = QStringLiteral("AccessTokenRejected");
 const QString kReasonRecovered = QStringLiteral("RefreshRecovered");
+const QString kReasonExtended = QStringLiteral("AccessTokenExtended");
 const QString kOutcomeRefreshed = QStringLiteral("Refreshed");
+const QString kOutcomeExtended = QStringLiteral("Extended");
 
 QString guidText(const QUuid &id)
 {
@@ -61,9 +64,26 @@ bool canRefresh(const Db::IntegrationConnection &row, const ProviderDescriptor &
            !row.protectedRefreshToken.isEmpty();
 }
 
+// A provider without refresh tokens that extends the access token itself (Facebook,
+// Instagram): the access token is then the only credential, and its expiry the deadline.
+bool canExchange(const Db::IntegrationConnection &row, const ProviderDescriptor &provider)
+{
+    return !canRefresh(row, provider) && provider.longLivedExchange.has_value();
+}
+
+bool isClientError(const QString &providerError)
+{
+    return providerError == u"invalid_client" || providerError == u"unauthorized_client";
+}
+
 QString reasonFor(const QString &providerError)
 {
     return providerError == u"invalid_grant" ? kReasonRefreshRejected : kReasonClientRejected;
+}
+
+QString exchangeReasonFor(const QString &providerError)
+{
+    return isClientError(providerError) ? kReasonClientRejected : kReasonAccessRejected;
 }
 
 void clearLease(Db::IntegrationConnection &row)
@@ -89,6 +109,19 @@ RefreshFailureKind classifyRefreshFailure(const Error &error)
                                                                : RefreshFailureKind::Transient;
 }
 
+RefreshFailureKind classifyExchangeFailure(const Error &error)
+{
+    if (error.httpStatus >= 500 || error.httpStatus == 429)
+        return RefreshFailureKind::Transient;
+    static const QStringList later = {QStringLiteral("temporarily_unavailable"),
+                                      QStringLiteral("slow_down")};
+    const bool answered =
+        error.code == ErrorCode::ErrorResponse || error.code == ErrorCode::HttpError;
+    return answered && !error.providerError.isEmpty() && !later.contains(error.providerError)
+               ? RefreshFailureKind::Permanent
+               : RefreshFailureKind::Transient;
+}
+
 // A connection found due, with what the sweep saw of it before taking the lease.
 struct RefreshScheduler::Candidate
 {
@@ -97,15 +130,27 @@ struct RefreshScheduler::Candidate
     QString protectedRefreshToken;
 };
 
-// One refresh under way: the row as read under the lease, and where to refresh it.
+// One refresh (or long-lived exchange) under way: the row as read under the lease, and where
+// to renew it. Exactly one of the tokens is set: the one presented to the provider.
 struct RefreshScheduler::Job
 {
     Db::IntegrationConnection row;
     ProviderDescriptor provider;
     Db::ProviderConfig config;
     QByteArray refreshToken;
+    QByteArray accessToken; // for an exchange
 
-    ~Job() { wipe(refreshToken); }
+    bool isExchange() const { return !accessToken.isEmpty(); }
+    // The stored form of the token presented: if it changed meanwhile, the answer is stale.
+    const QString &presented(const Db::IntegrationConnection &of) const
+    {
+        return isExchange() ? of.protectedAccessToken : of.protectedRefreshToken;
+    }
+    ~Job()
+    {
+        wipe(refreshToken);
+        wipe(accessToken);
+    }
 };
 
 // A refresh the provider answered, waiting to be stored with the others that came back.
@@ -155,13 +200,28 @@ void RefreshScheduler::stop()
 QDateTime RefreshScheduler::dueTime(const Db::IntegrationConnection &connection,
                                     const ProviderDescriptor &provider)
 {
-    // Backing off after transient failures: the schedule written then rules.
-    if (connection.refreshFailureCount > 0 && connection.nextRefreshTime.isValid())
+    const QDateTime &expiry = connection.accessTokenExpiresAt;
+    // Backing off after transient failures: the schedule written then rules, but an access
+    // token only an exchange renews cannot wait past its expiry.
+    if (connection.refreshFailureCount > 0 && connection.nextRefreshTime.isValid()) {
+        if (canExchange(connection, provider) && expiry.isValid())
+            return std::min(connection.nextRefreshTime, expiry);
         return connection.nextRefreshTime;
-    if (!connection.accessTokenExpiresAt.isValid())
+    }
+    if (!expiry.isValid())
         return {};
-    if (!canRefresh(connection, provider))
-        return connection.accessTokenExpiresAt;
+    if (!canRefresh(connection, provider) && !canExchange(connection, provider))
+        return expiry;
+    return expiry.addSecs(-provider.refreshLeadSeconds);
+}
+
+QDateTime RefreshScheduler::expiryWarningTime(const Db::IntegrationConnection &connection,
+                                              const ProviderDescriptor &provider)
+{
+    if (!connection.accessTokenExpiresAt.isValid() || canRefresh(connection, provider))
+        return {};
+    if (canExchange(connection, provider) && connection.refreshFailureCount == 0)
+        return {};
     return connection.accessTokenExpiresAt.addSecs(-provider.refreshLeadSeconds);
 }
 
@@ -316,12 +376,18 @@ Result<RefreshScheduler::Outcome> RefreshScheduler::prepare(Job &job, const Cand
         return makeError(ErrorCode::ProviderUnknown, tr("This provider is not known."));
     job.config = config.value().value_or(Db::ProviderConfig{});
     job.provider = effectiveProvider(*catalogued, job.config);
-    if (!canRefresh(job.row, job.provider))
-        return expireWithoutRefresh(job);
-    if (!config.value() || job.config.clientId.isEmpty())
-        return makeError(ErrorCode::ProviderNotConfigured,
-                         tr("%1 is not configured, so its tokens cannot be refreshed.")
-                             .arg(job.provider.displayName));
+    const bool configured = config.value() && !job.config.clientId.isEmpty();
+    if (canRefresh(job.row, job.provider))
+        return prepareRefresh(job, configured);
+    if (canExchange(job.row, job.provider))
+        return prepareExchange(job, configured);
+    return expireWithoutRefresh(job);
+}
+
+Result<RefreshScheduler::Outcome> RefreshScheduler::prepareRefresh(Job &job, bool configured)
+{
+    if (!configured)
+        return notConfigured(job.provider);
     auto refreshToken = m_protector.unprotect(job.row.protectedRefreshToken);
     if (!refreshToken)
         return refreshToken.error();
@@ -329,21 +395,49 @@ Result<RefreshScheduler::Outcome> RefreshScheduler::prepare(Job &job, const Cand
     return Outcome::Refreshed;
 }
 
-// The admin's configuration, read once per sweep for each tenant and provider.
+// Only a valid access token can be extended: an expired one is never sent, and only a new
+// authorization helps.
+Result<RefreshScheduler::Outcome> RefreshScheduler::prepareExchange(Job &job, bool configured)
+{
+    if (job.row.accessTokenExpiresAt <= m_clock.nowUtc()) {
+        if (Result<void> marked = markRequiresReauth(job, kReasonExpired, {}); !marked)
+            return marked.error();
+        return Outcome::Reauth;
+    }
+    if (job.provider.longLivedExchange->sendsClientCredentials && !configured)
+        return notConfigured(job.provider);
+    auto accessToken = m_protector.unprotect(job.row.protectedAccessToken);
+    if (!accessToken)
+        return accessToken.error();
+    job.accessToken = accessToken.value();
+    if (!job.isExchange())
+        return makeError(ErrorCode::PayloadInvalid, tr("The stored access token is empty."));
+    return Outcome::Refreshed;
+}
+
+Error RefreshScheduler::notConfigured(const ProviderDescriptor &provider)
+{
+    return makeError(
+        ErrorCode::ProviderNotConfigured,
+        tr("%1 is not configured, so its tokens cannot be refreshed.").arg(provider.displayName));
+}
+
+// The admin's configuration, read once per sweep for each tenant and provider: the tenant's
+// own row, else the host's default (as the connect flow uses it).
 Result<std::optional<Db::ProviderConfig>>
 RefreshScheduler::providerConfig(const std::optional<QUuid> &tenantId, const QString &providerKey)
 {
     const QString key = (tenantId ? guidText(*tenantId) : QString()) + u'/' + providerKey;
     if (const auto cached = m_configs.constFind(key); cached != m_configs.constEnd())
         return *cached;
-    auto config = Db::ProviderConfigRepository(m_db).find(tenantId, providerKey);
+    auto config = Db::ProviderConfigRepository(m_db).findEffective(tenantId, providerKey);
     if (config)
         m_configs.insert(key, config.value());
     return config;
 }
 
-// Providers without refresh tokens (Mastodon, Facebook, Instagram here): the connection
-// works until its access token expires, and then only a new authorization helps.
+// Nothing renews the connection (Mastodon; LinkedIn without an approved app's refresh token):
+// it works until its access token expires, and then only a new authorization helps.
 Result<RefreshScheduler::Outcome> RefreshScheduler::expireWithoutRefresh(Job &job)
 {
     if (job.row.accessTokenExpiresAt > m_clock.nowUtc()) {
@@ -357,9 +451,14 @@ Result<RefreshScheduler::Outcome> RefreshScheduler::expireWithoutRefresh(Job &jo
 
 void RefreshScheduler::requestRefresh(std::shared_ptr<Job> job)
 {
+    const bool exchange = job->isExchange();
     OAuth::TokenEndpoint endpoint =
-        OAuth::tokenEndpointFor(job->provider, job->provider.tokenEndpoint, job->config.clientId);
-    if (!job->config.protectedClientSecret.isEmpty()) {
+        exchange ? OAuth::exchangeEndpointFor(job->provider, job->config.clientId)
+                 : OAuth::tokenEndpointFor(job->provider, job->provider.tokenEndpoint,
+                                           job->config.clientId);
+    // Instagram's exchange carries the token alone: its secret is not even read.
+    const bool needsSecret = !exchange || job->provider.longLivedExchange->sendsClientCredentials;
+    if (needsSecret && !job->config.protectedClientSecret.isEmpty()) {
         auto secret = m_protector.unprotect(job->config.protectedClientSecret);
         if (!secret) {
             onLocalFailure(*job, secret.error());
@@ -368,15 +467,19 @@ void RefreshScheduler::requestRefresh(std::shared_ptr<Job> job)
         endpoint.clientSecret = secret.value();
     }
     QPointer<RefreshScheduler> self(this);
-    m_tokens->refresh(endpoint, job->refreshToken, job->row.grantedScopes,
-                      [self, job](Result<OAuth::TokenResponse> tokens) {
-                          if (!self)
-                              return;
-                          if (tokens)
-                              self->onRefreshed(job, tokens.value());
-                          else
-                              self->onRefreshFailed(*job, tokens.error());
-                      });
+    auto done = [self, job](Result<OAuth::TokenResponse> tokens) {
+        if (!self)
+            return;
+        if (tokens)
+            self->onRefreshed(job, tokens.value());
+        else
+            self->onRefreshFailed(*job, tokens.error());
+    };
+    if (exchange)
+        m_tokens->extendAccessToken(endpoint, *job->provider.longLivedExchange, job->accessToken,
+                                    job->row.grantedScopes, std::move(done));
+    else
+        m_tokens->refresh(endpoint, job->refreshToken, job->row.grantedScopes, std::move(done));
     wipe(endpoint.clientSecret);
 }
 
@@ -422,28 +525,30 @@ void RefreshScheduler::storePending()
 
 void RefreshScheduler::onRefreshFailed(Job &job, const Error &error)
 {
-    qCInfo(lcRefresh) << "Refresh failed:" << errorCodeName(error.code) << error.httpStatus
-                      << error.providerError;
-    if (classifyRefreshFailure(error) == RefreshFailureKind::Transient) {
+    qCInfo(lcRefresh) << (job.isExchange() ? "Exchange failed:" : "Refresh failed:")
+                      << errorCodeName(error.code) << error.httpStatus << error.providerError;
+    const RefreshFailureKind kind =
+        job.isExchange() ? classifyExchangeFailure(error) : classifyRefreshFailure(error);
+    if (kind == RefreshFailureKind::Transient) {
         const Result<void> kept = storeTransient(job, error);
         if (!kept)
             releaseLease(job.row.id);
         finish(kept ? Outcome::Transient : Outcome::Failed);
         return;
     }
-    // Never blame the grant for a rotation another client won: if the stored refresh token
-    // is no longer the one presented, the rejection was about a spent token, not this row.
+    // Never blame the grant for a rotation another client won: if the stored token is no
+    // longer the one presented, the rejection was about a spent token, not this row.
     auto current = Db::ConnectionRepository(m_db).findById(job.row.id);
-    if (!current || !current.value() ||
-        current.value()->protectedRefreshToken != job.row.protectedRefreshToken ||
+    if (!current || !current.value() || job.presented(*current.value()) != job.presented(job.row) ||
         current.value()->status != ConnectionStatus::Connected) {
         releaseLease(job.row.id);
         finish(current ? Outcome::Elsewhere : Outcome::Failed);
         return;
     }
     job.row = *current.value();
-    const Result<void> marked =
-        markRequiresReauth(job, reasonFor(error.providerError), error.providerError);
+    const QString reason =
+        job.isExchange() ? exchangeReasonFor(error.providerError) : reasonFor(error.providerError);
+    const Result<void> marked = markRequiresReauth(job, reason, error.providerError);
     if (!marked) {
         qCWarning(lcRefresh) << "Requires Re-auth could not be stored:" << marked.error().detail;
         releaseLease(job.row.id);
@@ -484,9 +589,10 @@ Result<void> RefreshScheduler::storeTokens(Job &job, const OAuth::TokenResponse 
     if (!tokens.scopeOmitted)
         row.grantedScopes = tokens.grantedScopes;
     const bool recovered = row.refreshFailureCount > 0;
+    const bool extended = job.isExchange();
     row.refreshFailureCount = 0;
     row.lastRefreshTime = now;
-    row.lastRefreshOutcome = kOutcomeRefreshed;
+    row.lastRefreshOutcome = extended ? kOutcomeExtended : kOutcomeRefreshed;
     row.nextRefreshTime = dueTime(row, job.provider);
     clearLease(row);
     row.lastModificationTime = now;
@@ -498,10 +604,10 @@ Result<void> RefreshScheduler::storeTokens(Job &job, const OAuth::TokenResponse 
     auto updated = Db::ConnectionRepository(m_db).update(row, row.concurrencyStamp);
     if (!updated)
         return updated.error();
-    if (recovered) {
-        if (Result<void> r =
-                appendHistory(row, ConnectionStatus::Connected, kReasonRecovered, {}, now);
-            !r)
+    // An extension replaces the connection's only credential: its history says when.
+    if (recovered || extended) {
+        const QString &reason = extended ? kReasonExtended : kReasonRecovered;
+        if (Result<void> r = appendHistory(row, ConnectionStatus::Connected, reason, {}, now); !r)
             return r;
     }
     return transaction.commit();

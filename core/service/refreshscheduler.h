@@ -42,12 +42,17 @@ namespace EasyCrm {
 // 5xx, 429, an unexpected answer — may pass, so the tokens are kept and the refresh retried.
 enum class RefreshFailureKind { Permanent, Transient };
 [[nodiscard]] RefreshFailureKind classifyRefreshFailure(const Error &error);
+// The same for a long-lived token exchange (Facebook, Instagram), where the provider speaks
+// of the access token itself: any error it answers with 4xx (Graph's OAuthException, RFC 6750
+// invalid_token) means the token is dead or refused, except temporarily_unavailable and
+// slow_down. No answer, a timeout, 5xx, 429 or an unexpected answer may pass.
+[[nodiscard]] RefreshFailureKind classifyExchangeFailure(const Error &error);
 
 // What one sweep did, connection by connection.
 struct SweepSummary
 {
     int due = 0;                // candidates found
-    int refreshed = 0;          // new tokens stored
+    int refreshed = 0;          // new tokens stored (refreshed or extended)
     int refreshedElsewhere = 0; // another client refreshed (or changed) it first
     int transientFailures = 0;  // tokens kept, retried later with backoff
     int requiresReauth = 0;     // marked Requires Re-auth in this sweep
@@ -64,23 +69,26 @@ struct SweepSummary
 //     │        first, batchLimit at a time; the next batch is listed when one runs out, until
 //     │        none is left (each connection at most once per sweep: a token due again at
 //     │        once waits for the next sweep)
-//     │        due = NextRefreshTime while backing off, else AccessTokenExpiresAt - lead
-//     ▼        (no refresh token: AccessTokenExpiresAt itself)
+//     │        due = NextRefreshTime while backing off (with a long-lived exchange no later
+//     │        than the expiry), else AccessTokenExpiresAt - lead (neither a refresh token
+//     ▼        nor an exchange: AccessTokenExpiresAt itself)
 //   per connection, at most maxConcurrent at once:
 //     take the database lease ── Busy ─► leave it to the other client
 //     re-read the row ── expiry or refresh token moved ─► refreshed elsewhere: done
-//     no refresh token and expired ─► Requires Re-auth ("AccessTokenExpired")
-//     TokenClient::refresh (async) ─┬─ tokens ─► one transaction: access + refresh token
-//                                   │            (an omitted refresh_token keeps the old one)
-//                                   ├─ permanent ─► re-read: refresh token changed? not ours
-//                                   │     else one transaction: Requires Re-auth, outbox
-//                                   │     event, notifications, history
-//                                   └─ transient ─► tokens kept, backoff, still Connected
+//     no refresh token, no exchange, expired ─► Requires Re-auth ("AccessTokenExpired")
+//     exchange but expired ─► Requires Re-auth ("AccessTokenExpired"); the token is not sent
+//     TokenClient::refresh, or ─┬─ tokens ─► one transaction: access + refresh token
+//     extendAccessToken (async) │            (an omitted refresh_token keeps the old one;
+//                               │            an extension also writes a history row)
+//                               ├─ permanent ─► re-read: the token presented changed? not
+//                               │     ours; else one transaction: Requires Re-auth, outbox
+//                               │     event, notifications, history
+//                               └─ transient ─► tokens kept, backoff, still Connected
 //   every write also frees the lease; sweepFinished(summary) when all are done.
 //
 // Refreshed tokens that come back together are stored in one transaction (one disk sync for
 // all of them), each connection in its own savepoint so one failure spares the others; a
-// sweep reads each tenant's provider configuration once.
+// sweep reads each tenant's provider configuration once (its own, else the host's default).
 class RefreshScheduler final : public QObject
 {
     Q_OBJECT
@@ -113,10 +121,15 @@ public:
     void stop();
     bool isActive() const { return m_timer.isActive(); }
 
-    // When `connection` is due for a refresh (or, without a refresh token, for re-auth).
-    // Invalid when it never is (no expiry known).
+    // When `connection` is due for a refresh or an exchange (or, when nothing renews it,
+    // for re-auth). Invalid when it never is (no expiry known).
     [[nodiscard]] static QDateTime dueTime(const Db::IntegrationConnection &connection,
                                            const ProviderDescriptor &provider);
+    // From when `connection` is shown as expiring: the provider's lead before the access
+    // token expires, where nothing renews it (no refresh token, no long-lived exchange) or
+    // its exchange has been failing. Invalid when it is renewed or never expires.
+    [[nodiscard]] static QDateTime expiryWarningTime(const Db::IntegrationConnection &connection,
+                                                     const ProviderDescriptor &provider);
     // The wait after `failureCount` consecutive transient failures: doubling, capped.
     [[nodiscard]] static std::chrono::seconds backoff(int failureCount, const Settings &settings);
     // The notification and tray text for a connection that needs re-authentication.
@@ -145,6 +158,9 @@ private:
     void begin(const Candidate &candidate);
     [[nodiscard]] Result<Outcome> prepare(Job &job, const Candidate &candidate);
     [[nodiscard]] Result<Outcome> expireWithoutRefresh(Job &job);
+    [[nodiscard]] Result<Outcome> prepareRefresh(Job &job, bool configured);
+    [[nodiscard]] Result<Outcome> prepareExchange(Job &job, bool configured);
+    [[nodiscard]] static Error notConfigured(const ProviderDescriptor &provider);
     [[nodiscard]] Result<std::optional<Db::ProviderConfig>>
     providerConfig(const std::optional<QUuid> &tenantId, const QString &providerKey);
     void requestRefresh(std::shared_ptr<Job> job);

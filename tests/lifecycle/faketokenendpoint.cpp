@@ -42,7 +42,9 @@ void FakeTokenEndpoint::read(QTcpSocket *socket)
     }
     if (data.size() < headEnd + 4 + length)
         return;
+    const QList<QByteArray> requestLine = data.left(data.indexOf("\r\n")).split(' ');
     m_bodies.append(data.mid(headEnd + 4, length));
+    m_requests.append({requestLine.value(0), requestLine.value(1), m_bodies.last()});
     emit requestReceived();
     if (m_holding)
         m_held.append(socket);
@@ -82,6 +84,16 @@ QByteArray tokenJson(const QByteArray &access, const QByteArray &refresh, int ex
 QByteArray errorJson(const QByteArray &error)
 {
     return QJsonDocument(QJsonObject{{QStringLiteral("error"), QString::fromLatin1(error)}})
+        .toJson(QJsonDocument::Compact);
+}
+
+QByteArray graphErrorJson(int code, const QByteArray &type, const QByteArray &message)
+{
+    const QJsonObject error{{QStringLiteral("message"), QString::fromLatin1(message)},
+                            {QStringLiteral("type"), QString::fromLatin1(type)},
+                            {QStringLiteral("code"), code},
+                            {QStringLiteral("fbtrace_id"), QStringLiteral("AbCdEf")}};
+    return QJsonDocument(QJsonObject{{QStringLiteral("error"), error}})
         .toJson(QJsonDocument::Compact);
 }
 

@@ -24,6 +24,12 @@ public:
         int status = 200;
         QByteArray body;
     };
+    struct Request
+    {
+        QByteArray method;
+        QByteArray target; // path and query, as sent
+        QByteArray body;
+    };
 
     explicit FakeTokenEndpoint(QObject *parent = nullptr);
 
@@ -40,6 +46,8 @@ public:
 
     // Bodies of the requests received so far (form-encoded), in order.
     const QList<QByteArray> &bodies() const { return m_bodies; }
+    // The requests received so far, in order.
+    const QList<Request> &requests() const { return m_requests; }
 
 signals:
     void requestReceived();
@@ -53,11 +61,16 @@ private:
     bool m_holding = false;
     QList<QPointer<QTcpSocket>> m_held;
     QList<QByteArray> m_bodies;
+    QList<Request> m_requests;
 };
 
 // A token response as the sandbox would send it.
 [[nodiscard]] QByteArray tokenJson(const QByteArray &access, const QByteArray &refresh,
                                    int expiresIn = 3600);
 [[nodiscard]] QByteArray errorJson(const QByteArray &error);
+// A Graph API error object, as Facebook and Instagram answer: {"error": {"message", "type",
+// "code"}}.
+[[nodiscard]] QByteArray graphErrorJson(int code, const QByteArray &type = "OAuthException",
+                                        const QByteArray &message = "Error validating token");
 
 } // namespace EasyCrm::Testing

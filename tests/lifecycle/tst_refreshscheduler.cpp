@@ -7,6 +7,7 @@
 #include "core/db/connectionrepository.h"
 #include "core/db/database.h"
 #include "core/db/notificationrepository.h"
+#include "core/db/providerconfigrepository.h"
 #include "core/db/sqlstatement.h"
 #include "core/service/refreshscheduler.h"
 #include "core/service/workspace.h"
@@ -62,6 +63,7 @@ private slots:
     void sweepWorksThroughEveryBatch();
     void connectionDueAgainAtOnceWaitsForTheNextSweep();
     void providerWithoutRefreshTokensNeedsReauthOnceExpired();
+    void tenantWithoutItsOwnConfigurationUsesTheHostDefault();
     void brandConnectionNotifiesBrandAccountUsers();
     void timerModeSweepsRepeatedly();
 
@@ -506,6 +508,37 @@ void TestRefreshScheduler::providerWithoutRefreshTokensNeedsReauthOnceExpired()
     QCOMPARE(stored.statusReason, QStringLiteral("AccessTokenExpired"));
     QCOMPARE(countRows(m_workspace->database(), QStringLiteral("AbpEventOutbox")), 1);
     QCOMPARE(countRows(m_workspace->database(), QStringLiteral("SocialCrmNotifications")), 1);
+}
+
+void TestRefreshScheduler::tenantWithoutItsOwnConfigurationUsesTheHostDefault()
+{
+    // 1. The tenant has no sandbox row of its own; the host's default registers the client.
+    Db::Database &db = m_workspace->database();
+    QSqlQuery remove(db.handle());
+    QVERIFY(remove.exec(QStringLiteral("DELETE FROM \"SocialCrmProviderConfigurations\" "
+                                       "WHERE \"ProviderKey\" = 'sandbox'")));
+    Db::ProviderConfig host;
+    host.providerKey = QStringLiteral("sandbox");
+    host.isEnabled = true;
+    host.clientId = QStringLiteral("host-default-client");
+    host.protectedClientSecret = m_workspace->protector().protect("host-secret").value();
+    QUrl token = m_endpoint->issuer();
+    token.setPath(QStringLiteral("/token"));
+    host.tokenEndpoint = token.toString();
+    host.creationTime = m_clock->nowUtc();
+    QVERIFY(Db::ProviderConfigRepository(db).upsert(host).ok());
+    QVERIFY(m_workspace->user().tenantId.has_value());
+    const auto row = addConnection(QStringLiteral("sandbox"), 30);
+    m_endpoint->setReply({200, tokenJson("access-2", "refresh-2")});
+
+    // 2. The refresh goes out with the host's client, as the connect flow's would.
+    const SweepSummary summary = sweepOnce();
+    QCOMPARE(summary.failed, 0);
+    QCOMPARE(summary.refreshed, 1);
+    QCOMPARE(m_endpoint->bodies().size(), 1);
+    QVERIFY(m_endpoint->bodies().first().contains("client_id=host-default-client"));
+    QVERIFY(m_endpoint->bodies().first().contains("client_secret=host-secret"));
+    QCOMPARE(plain(reload(row.id).protectedAccessToken), QByteArray("access-2"));
 }
 
 void TestRefreshScheduler::brandConnectionNotifiesBrandAccountUsers()

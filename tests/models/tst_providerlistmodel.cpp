@@ -25,6 +25,16 @@ ProviderStatus status(const char *key, ConnectionState state, const QString &han
     return s;
 }
 
+// A connection nothing renews, warned of from `warnedFor` before it expires.
+ProviderStatus expiring(qint64 expiresInSeconds, const QString &handle = QStringLiteral("alice"),
+                        qint64 warnedFor = 7 * 86400)
+{
+    ProviderStatus s = status("mastodon", ConnectionState::Connected, handle, kNow);
+    s.expiresAtUtc = kNow.addSecs(expiresInSeconds);
+    s.expiryWarningUtc = s.expiresAtUtc.addSecs(-warnedFor);
+    return s;
+}
+
 QList<ProviderStatus> samplePage()
 {
     return {status("sandbox", ConnectionState::Connected, QStringLiteral("alice"), kNow),
@@ -49,6 +59,10 @@ private slots:
     void passesModelTester();
     void stateText_data();
     void stateText();
+    void expiringText_data();
+    void expiringText();
+    void expiringTextAppearsAndCountsDown();
+    void newExpiryChangesTheRowInPlace();
     void relativeTimeBoundaries_data();
     void relativeTimeBoundaries();
     void displayAndToolTip();
@@ -127,6 +141,102 @@ void TestProviderListModel::stateText()
     QCOMPARE(model.index(0).data(ProviderListModel::StateRole).value<ConnectionState>(),
              status.state);
     QCOMPARE(model.index(0).data(ProviderListModel::HandleRole).toString(), status.externalHandle);
+}
+
+void TestProviderListModel::expiringText_data()
+{
+    QTest::addColumn<ProviderStatus>("status");
+    QTest::addColumn<QString>("expected");
+
+    const auto connectedAs = [](const char *left) {
+        return QStringLiteral("Connected as @alice. Expires in %1 — reconnect to keep it working.")
+            .arg(QLatin1String(left));
+    };
+    constexpr qint64 day = 86400;
+    QTest::newRow("before-the-warning")
+        << expiring(7 * day + 1) << QStringLiteral("Connected as @alice. Last sync: just now.");
+    QTest::newRow("warning-starts") << expiring(7 * day) << connectedAs("7 days");
+    QTest::newRow("3-days-5-hours") << expiring(3 * day + 5 * 3600) << connectedAs("3 days");
+    QTest::newRow("1-day") << expiring(day) << connectedAs("1 day");
+    QTest::newRow("23-hours-59") << expiring(day - 1) << connectedAs("23 hours");
+    QTest::newRow("1-hour") << expiring(3600) << connectedAs("1 hour");
+    QTest::newRow("2-minutes") << expiring(120) << connectedAs("2 minutes");
+    QTest::newRow("1-minute") << expiring(60) << connectedAs("1 minute");
+    QTest::newRow("59-seconds") << expiring(59) << connectedAs("less than a minute");
+    QTest::newRow("expired-before-the-sweep-marks-it")
+        << expiring(0)
+        << QStringLiteral("Connected as @alice. Access has expired — reconnect to restore it.");
+    QTest::newRow("handle-with-at-and-percent")
+        << expiring(2 * day, QStringLiteral("@100%1"))
+        << QStringLiteral("Connected as @100%1. Expires in 2 days — reconnect to keep it working.");
+    QTest::newRow("no-handle") << expiring(2 * day, QString())
+                               << QStringLiteral("Connected. Expires in 2 days — reconnect to "
+                                                 "keep it working.");
+    QTest::newRow("no-handle-expired")
+        << expiring(-5, QString())
+        << QStringLiteral("Connected. Access has expired — reconnect to restore it.");
+
+    ProviderStatus reauth = expiring(-5);
+    reauth.state = ConnectionState::RequiresReauth;
+    QTest::newRow("requires-reauth-wins") << reauth << QStringLiteral("Requires Re-auth");
+    ProviderStatus renewed = expiring(3600);
+    renewed.expiryWarningUtc = QDateTime();
+    QTest::newRow("renewed-automatically")
+        << renewed << QStringLiteral("Connected as @alice. Last sync: just now.");
+}
+
+void TestProviderListModel::expiringText()
+{
+    QFETCH(ProviderStatus, status);
+    QFETCH(QString, expected);
+
+    ManualClock clock(kNow);
+    ProviderListModel model(&clock);
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setStatuses({status});
+    QCOMPARE(textAt(model, 0), expected);
+    QCOMPARE(model.stateText(status), expected);
+}
+
+void TestProviderListModel::expiringTextAppearsAndCountsDown()
+{
+    ManualClock clock(kNow);
+    ProviderListModel model(&clock);
+    model.setStatuses({expiring(7 * 86400 + 60)});
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    QCOMPARE(textAt(model, 0), QStringLiteral("Connected as @alice. Last sync: just now."));
+
+    // 1. The warning time comes: the row says so at the next refresh, no new status needed.
+    clock.advance(60);
+    model.refresh();
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(changed.at(0).at(2).value<QList<int>>(), QList<int>{ProviderListModel::StateTextRole});
+    QCOMPARE(
+        textAt(model, 0),
+        QStringLiteral("Connected as @alice. Expires in 7 days — reconnect to keep it working."));
+
+    // 2. It counts down, and the timer keeps it current.
+    model.setRefreshInterval(std::chrono::milliseconds(10));
+    clock.advance(4 * 86400);
+    QTRY_COMPARE(textAt(model, 0), QStringLiteral("Connected as @alice. Expires in 3 days — "
+                                                  "reconnect to keep it working."));
+    clock.advance(3 * 86400 - 1);
+    QTRY_COMPARE(textAt(model, 0), QStringLiteral("Connected as @alice. Expires in less than a "
+                                                  "minute — reconnect to keep it working."));
+}
+
+void TestProviderListModel::newExpiryChangesTheRowInPlace()
+{
+    // Reconnected: the service reports the new expiry; the warning goes, without a reset.
+    ManualClock clock(kNow);
+    ProviderListModel model(&clock);
+    model.setStatuses({expiring(3600)});
+    QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
+    QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
+    model.setStatuses({expiring(60 * 86400)});
+    QCOMPARE(reset.count(), 0);
+    QCOMPARE(changed.count(), 1);
+    QCOMPARE(textAt(model, 0), QStringLiteral("Connected as @alice. Last sync: just now."));
 }
 
 void TestProviderListModel::relativeTimeBoundaries_data()

@@ -65,9 +65,18 @@ private slots:
     void callsBackOnceAndNeverSynchronously();
     void destroyedClientNeverCallsBack();
     void noSecretInErrorsOrLogs();
+    void facebookExtendsWithAFormPost();
+    void instagramExtendsWithAGetWhoseTokenIsRedacted();
+    void getJoinsTheEndpointsOwnQuery();
+    void exchangeFailuresAreTyped_data();
+    void exchangeFailuresAreTyped();
+    void exchangeTimesOut();
+    void getNeverCarriesTheClientSecret();
 
 private:
     TokenEndpoint endpoint() const;
+    // The built-in provider, its exchange sent to `path` on the fake server.
+    ProviderDescriptor exchangingProvider(const char *key, const QString &path) const;
     void exchange(TokenClient &client, const TokenEndpoint &endpoint,
                   Outcome<TokenResponse> &outcome, const QByteArray &code = "abc");
 
@@ -94,6 +103,13 @@ TokenEndpoint TestTokenClient::endpoint() const
     endpoint.url = m_server->url(QStringLiteral("/token"));
     endpoint.clientId = QStringLiteral("easycrm-desktop");
     return endpoint;
+}
+
+ProviderDescriptor TestTokenClient::exchangingProvider(const char *key, const QString &path) const
+{
+    ProviderDescriptor provider = *ProviderCatalogue::builtIn().find(QString::fromLatin1(key));
+    provider.longLivedExchange->endpoint = m_server->url(path);
+    return provider;
 }
 
 void TestTokenClient::exchange(TokenClient &client, const TokenEndpoint &endpoint,
@@ -464,6 +480,197 @@ void TestTokenClient::noSecretInErrorsOrLogs()
     QVERIFY(!logs.mentions("AT-secret-access-token-0001"));
     QVERIFY(!logs.mentions("RT-secret-refresh-token-0001"));
     QVERIFY(!logs.mentions("RT-secret-refresh-token-0000"));
+}
+
+void TestTokenClient::facebookExtendsWithAFormPost()
+{
+    const QByteArray token = "EAAB-short+lived/token-0001";
+    const QByteArray secret = "app-secret-value-1234";
+    m_server->respond(200, R"({"access_token":"EAAB-long","token_type":"bearer",)"
+                           R"("expires_in":5183944})");
+    const ProviderDescriptor facebook =
+        exchangingProvider("facebook", QStringLiteral("/v19.0/oauth/access_token"));
+    TokenClient client(m_nam.get());
+    Outcome<TokenResponse> outcome;
+    client.extendAccessToken(exchangeEndpointFor(facebook, QStringLiteral("1234"), secret),
+                             *facebook.longLivedExchange, token, kRequested, outcome.callback());
+    QTRY_VERIFY(outcome.result.has_value());
+    QVERIFY2(outcome.result->ok(), qPrintable(outcome.result->error().detail));
+    QCOMPARE(outcome.result->value().accessToken, QByteArray("EAAB-long"));
+    QCOMPARE(outcome.result->value().expiresInSeconds, std::optional<qint64>(5183944));
+    QVERIFY(outcome.result->value().refreshToken.isEmpty());
+    QCOMPARE(outcome.result->value().grantedScopes, kRequested);
+
+    // The secret and the token travel in the form body only, never in the URL.
+    const FakeHttpServer::Request &request = m_server->requests().first();
+    QCOMPARE(request.method, QByteArray("POST"));
+    QCOMPARE(request.target, QByteArray("/v19.0/oauth/access_token"));
+    QCOMPARE(request.header("Content-Type"), QByteArray("application/x-www-form-urlencoded"));
+    QVERIFY(request.header("Authorization").isEmpty());
+    const QMultiMap<QByteArray, QByteArray> expected{{"grant_type", "fb_exchange_token"},
+                                                     {"fb_exchange_token", token},
+                                                     {"client_id", "1234"},
+                                                     {"client_secret", secret}};
+    QCOMPARE(formFields(request.body), expected);
+}
+
+void TestTokenClient::instagramExtendsWithAGetWhoseTokenIsRedacted()
+{
+    const QByteArray token = "IGQVJ-long+lived/token-0001";
+    const QByteArray renewed = "IGQVJ-renewed-token-0002";
+    m_server->respond(200, R"({"access_token":")" + renewed +
+                               R"(","token_type":"bearer","expires_in":5183944})");
+    const ProviderDescriptor instagram =
+        exchangingProvider("instagram", QStringLiteral("/refresh_access_token"));
+    LogCapture logs;
+    TokenClient client(m_nam.get());
+    Outcome<TokenResponse> outcome;
+    client.extendAccessToken(exchangeEndpointFor(instagram, QStringLiteral("1234"), "secret-1"),
+                             *instagram.longLivedExchange, token, kRequested, outcome.callback());
+    QTRY_VERIFY(outcome.result.has_value());
+    QVERIFY2(outcome.result->ok(), qPrintable(outcome.result->error().detail));
+    QCOMPARE(outcome.result->value().accessToken, renewed);
+    QCOMPARE(outcome.result->value().expiresInSeconds, std::optional<qint64>(5183944));
+
+    // 1. What Instagram documents: the grant and the token in the query, nothing else.
+    const FakeHttpServer::Request &request = m_server->requests().first();
+    QCOMPARE(request.method, QByteArray("GET"));
+    QCOMPARE(request.target, "/refresh_access_token?grant_type=ig_refresh_token&access_token=" +
+                                 token.toPercentEncoding());
+    QVERIFY(request.body.isEmpty());
+    QVERIFY(!request.target.contains("client"));
+
+    // 2. The URL is logged for diagnostics, but never with the token (nor the new one).
+    QVERIFY(!logs.mentions(token));
+    QVERIFY(!logs.mentions(renewed));
+    QVERIFY(!logs.mentions("secret-1"));
+    const QStringList lines = logs.messages();
+    QVERIFY2(std::any_of(lines.begin(), lines.end(),
+                         [](const QString &line) {
+                             return line.contains(u"127.0.0.1/refresh_access_token with "
+                                                  u"grant_type=ig_refresh_token&"
+                                                  u"access_token=[redacted]");
+                         }),
+             qPrintable(lines.join(u'\n')));
+}
+
+void TestTokenClient::getJoinsTheEndpointsOwnQuery()
+{
+    m_server->respond(200, R"({"access_token":"at2"})");
+    ProviderDescriptor instagram =
+        exchangingProvider("instagram", QStringLiteral("/refresh?v=19.0&x=a%2Bb"));
+    TokenClient client(m_nam.get());
+    Outcome<TokenResponse> outcome;
+    client.extendAccessToken(exchangeEndpointFor(instagram, QStringLiteral("1234")),
+                             *instagram.longLivedExchange, "to ken&=", kRequested,
+                             outcome.callback());
+    QTRY_VERIFY(outcome.result.has_value());
+    QVERIFY(outcome.result->ok());
+    QCOMPARE(m_server->requests().first().target,
+             QByteArray("/refresh?v=19.0&x=a%2Bb&grant_type=ig_refresh_token&"
+                        "access_token=to%20ken%26%3D"));
+}
+
+void TestTokenClient::exchangeFailuresAreTyped_data()
+{
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<ErrorCode>("code");
+    QTest::addColumn<QString>("providerError");
+    QTest::addColumn<int>("httpStatus");
+
+    // Graph's answer for a dead token, echoing the token in its message.
+    QTest::newRow("graph-400-expired-token")
+        << 400
+        << QByteArray(R"({"error":{"message":"Error validating access token: EAAB-short+lived/)"
+                      R"(token-0001 has expired","type":"OAuthException","code":190,)"
+                      R"("error_subcode":463,"fbtrace_id":"AbC"}})")
+        << ErrorCode::HttpError << u"OAuthException"_qs << 400;
+    QTest::newRow("graph-400-app-rate-limit")
+        << 400
+        << QByteArray(R"({"error":{"message":"(#4) Application request limit reached",)"
+                      R"("type":"OAuthException","code":4,"is_transient":true}})")
+        << ErrorCode::HttpError << u"temporarily_unavailable"_qs << 400;
+    QTest::newRow("graph-403-user-rate-limit")
+        << 403
+        << QByteArray(R"({"error":{"message":"(#17) User request limit reached",)"
+                      R"("type":"OAuthException","code":17}})")
+        << ErrorCode::HttpError << u"temporarily_unavailable"_qs << 403;
+    QTest::newRow("graph-error-with-200")
+        << 200 << QByteArray(R"({"error":{"type":"OAuthException","code":190}})")
+        << ErrorCode::ErrorResponse << u"OAuthException"_qs << 0;
+    QTest::newRow("oauth-invalid-token") << 401 << QByteArray(R"({"error":"invalid_token"})")
+                                         << ErrorCode::HttpError << u"invalid_token"_qs << 401;
+    QTest::newRow("http-500-html")
+        << 500 << QByteArray("<html>oops</html>") << ErrorCode::HttpError << QString() << 500;
+    QTest::newRow("no-access-token") << 200 << QByteArray(R"({"token_type":"bearer"})")
+                                     << ErrorCode::MissingAccessToken << QString() << 0;
+}
+
+void TestTokenClient::exchangeFailuresAreTyped()
+{
+    QFETCH(int, status);
+    QFETCH(QByteArray, body);
+    QFETCH(ErrorCode, code);
+    QFETCH(QString, providerError);
+    QFETCH(int, httpStatus);
+
+    const QByteArray token = "EAAB-short+lived/token-0001";
+    const QByteArray secret = "app-secret-value-1234";
+    m_server->respond(status, body, body.startsWith('<') ? "text/html" : "application/json");
+    const ProviderDescriptor facebook =
+        exchangingProvider("facebook", QStringLiteral("/oauth/access_token"));
+    LogCapture logs;
+    TokenClient client(m_nam.get());
+    Outcome<TokenResponse> outcome;
+    client.extendAccessToken(exchangeEndpointFor(facebook, QStringLiteral("1234"), secret),
+                             *facebook.longLivedExchange, token, kRequested, outcome.callback());
+    QTRY_VERIFY(outcome.result.has_value());
+    QVERIFY(!outcome.result->ok());
+    const Error &error = outcome.result->error();
+    QCOMPARE(error.code, code);
+    QCOMPARE(error.providerError, providerError);
+    QCOMPARE(error.httpStatus, httpStatus);
+    QVERIFY(!error.message.isEmpty());
+    for (const QByteArray &value : {token, secret}) {
+        QVERIFY(!error.message.contains(QString::fromLatin1(value)));
+        QVERIFY2(!error.detail.contains(QString::fromLatin1(value)), qPrintable(error.detail));
+        QVERIFY(!logs.mentions(value));
+    }
+}
+
+void TestTokenClient::exchangeTimesOut()
+{
+    m_server->stayMute();
+    const ProviderDescriptor instagram =
+        exchangingProvider("instagram", QStringLiteral("/refresh_access_token"));
+    TokenClient client(m_nam.get());
+    client.setTimeout(300ms);
+    Outcome<TokenResponse> outcome;
+    client.extendAccessToken(exchangeEndpointFor(instagram, QStringLiteral("1234")),
+                             *instagram.longLivedExchange, "IGQ-token", kRequested,
+                             outcome.callback());
+    QTRY_VERIFY(outcome.result.has_value());
+    QCOMPARE(m_server->requests().size(), 1);
+    QCOMPARE(outcome.result->error().code, ErrorCode::Timeout);
+    QVERIFY(!outcome.result->error().detail.contains(u"IGQ-token"));
+}
+
+void TestTokenClient::getNeverCarriesTheClientSecret()
+{
+    // A description the catalogue refuses; the client refuses it too, before any request.
+    ProviderDescriptor instagram =
+        exchangingProvider("instagram", QStringLiteral("/refresh_access_token"));
+    instagram.longLivedExchange->sendsClientCredentials = true;
+    TokenClient client(m_nam.get());
+    Outcome<TokenResponse> outcome;
+    client.extendAccessToken(exchangeEndpointFor(instagram, QStringLiteral("1234"), "secret-1"),
+                             *instagram.longLivedExchange, "IGQ-token", kRequested,
+                             outcome.callback());
+    QCOMPARE(outcome.calls, 0);
+    QTRY_VERIFY(outcome.result.has_value());
+    QCOMPARE(outcome.result->error().code, ErrorCode::InvalidConfiguration);
+    QVERIFY(!QTest::qWaitFor([this] { return m_server->connectionCount() > 0; }, 100));
 }
 
 QTEST_GUILESS_MAIN(TestTokenClient)
