@@ -167,13 +167,18 @@ Result<void> AppShell::openEmbedded()
     return {};
 }
 
-void AppShell::openPostgres(const PostgresTarget &target)
+void AppShell::showPostgresSignIn(const PostgresTarget &target)
 {
     if (!m_session)
-        m_socialPage->showInfo(tr("No CRM database is open yet. Settings — Database shows "
-                                  "how opening it goes."));
+        m_socialPage->showInfo(tr("No CRM database is open yet. Sign in on Settings — Database "
+                                  "to open one."));
+    m_databasePage->setConnection(formFromTarget(target));
     m_window->showPage(m_databasePage);
-    m_databaseController->connectTo(target);
+    //: %1 is a PostgreSQL server and database, such as db.example.com:5432/crm.
+    m_databasePage->showInfo(tr("Sign in to EasyCRM to open %1: enter your password, then "
+                                "click Connect.")
+                                 .arg(target.address()));
+    (void)m_databasePage->focusFirstMissing();
 }
 
 void AppShell::onPostgresOpened(const PostgresTarget &target)

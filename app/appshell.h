@@ -72,9 +72,10 @@ public:
 
     // The embedded SQLite database: local, so opened at once.
     [[nodiscard]] Result<void> openEmbedded();
-    // Starts opening a PostgreSQL database off the UI thread, with the keychain's password
-    // if there is one; the Database page shows the progress and the outcome.
-    void openPostgres(const PostgresTarget &target);
+    // Settings — Database filled in with `target` (the command line's --postgres), the focus
+    // on what is still missing: the EasyCRM password at least, since a production database
+    // is only opened by someone who signs in. Connect does the rest.
+    void showPostgresSignIn(const PostgresTarget &target);
 
     Ui::MainWindow &window() { return *m_window; }
     Ui::SocialIntegrationPage &socialPage() { return *m_socialPage; }
