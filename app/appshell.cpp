@@ -4,6 +4,7 @@
 #include "app/crmsession.h"
 #include "app/databasecontroller.h"
 #include "app/passwordstore.h"
+#include "app/tenantswitchcontroller.h"
 #include "core/service/refreshscheduler.h"
 #include "core/service/systembrowser.h"
 #include "models/notificationmodel.h"
@@ -27,9 +28,23 @@ namespace {
 
 QString signedIn(const SessionUser &user)
 {
+    if (user.actingOnTenant)
+        //: A host administrator working inside a tenant; %2 is the tenant's name.
+        return AppShell::tr("Signed in as %1 on the host, acting on tenant %2")
+            .arg(user.userName, user.tenantName);
     if (user.tenantName.isEmpty())
         return AppShell::tr("Signed in as %1 on the host").arg(user.userName);
     return AppShell::tr("Signed in as %1 on tenant %2").arg(user.userName, user.tenantName);
+}
+
+QString statusLine(const QString &location, const SessionUser &user)
+{
+    if (user.actingOnTenant)
+        //: Status bar: %1 the database, %2 the host user, %3 the tenant everything goes to.
+        return AppShell::tr("%1 — signed in as %2 (host), acting on %3")
+            .arg(location, user.userName, user.tenantName);
+    const QString tenant = user.tenantName.isEmpty() ? AppShell::tr("host") : user.tenantName;
+    return AppShell::tr("%1 — signed in as %2 (%3)").arg(location, user.userName, tenant);
 }
 
 } // namespace
@@ -55,6 +70,7 @@ AppShell::AppShell(const Clock &clock, std::unique_ptr<PasswordStore> passwords,
             &AppShell::onPostgresOpened);
     connect(m_databasePage, &Ui::DatabasePage::embeddedRequested, this,
             &AppShell::onEmbeddedRequested);
+    m_tenantSwitch = std::make_unique<TenantSwitchController>(this, &m_window->tenantSwitcher());
     // Learnt after open() returned: the attempt is waiting for the browser by then.
     connect(m_systemBrowser, &SystemBrowser::failed, this, [this] {
         if (m_session)
@@ -181,6 +197,18 @@ void AppShell::showPostgresSignIn(const PostgresTarget &target)
     (void)m_databasePage->focusFirstMissing();
 }
 
+Result<void> AppShell::actOnTenant(const std::optional<QUuid> &tenantId)
+{
+    if (!m_session)
+        return makeError(ErrorCode::NotFound, tr("No CRM database is open."));
+    if (Result<void> acting = m_session->workspace().actOn(tenantId); !acting)
+        return acting;
+    // The same database and user; the tenant, and with it every part of the session, changes.
+    install(m_session->releaseWorkspace());
+    showCurrent(m_currentKind, m_currentLocation);
+    return {};
+}
+
 void AppShell::onPostgresOpened(const PostgresTarget &target)
 {
     std::unique_ptr<Workspace> workspace = m_opener->takeWorkspace();
@@ -229,10 +257,11 @@ void AppShell::install(std::unique_ptr<Workspace> workspace)
 
 void AppShell::showCurrent(const QString &kind, const QString &location)
 {
+    m_currentKind = kind;
+    m_currentLocation = location;
     const SessionUser &user = m_session->workspace().user();
     m_databasePage->showCurrentDatabase(kind, location, signedIn(user));
-    const QString tenant = user.tenantName.isEmpty() ? tr("host") : user.tenantName;
-    m_window->setStatusText(tr("%1 — signed in as %2 (%3)").arg(location, user.userName, tenant));
+    m_window->setStatusText(statusLine(location, user));
 }
 
 } // namespace EasyCrm::App

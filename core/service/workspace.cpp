@@ -10,6 +10,7 @@
 #include "core/db/keyringstore.h"
 #include "core/db/providerconfigrepository.h"
 #include "core/service/crmcontract.h"
+#include "core/service/tenantscope.h"
 
 #include <QLoggingCategory>
 
@@ -242,6 +243,15 @@ Workspace::openUnattended(const Db::PostgresSettings &settings, const Clock &clo
     if (!opened)
         return opened.error();
     return finishProduction(std::move(opened).value());
+}
+
+Result<void> Workspace::actOn(const std::optional<QUuid> &tenantId)
+{
+    auto acting = TenantScope::actingOn(*m_database, m_user, tenantId);
+    if (!acting)
+        return acting.error();
+    m_user = acting.value();
+    return {};
 }
 
 Result<void> Workspace::checkSchemaContract(const QString &databaseName) const

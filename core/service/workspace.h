@@ -108,6 +108,10 @@ public:
     // sets it.
     const std::optional<SignedIn> &signedIn() const { return m_signedIn; }
 
+    // From now on user() acts on `tenantId` (empty = the host): TenantScope::actingOn, so
+    // PermissionDenied for anyone but a host administrator and nothing changes then.
+    [[nodiscard]] Result<void> actOn(const std::optional<QUuid> &tenantId);
+
     // Points the Sandbox provider's configuration at a sandbox server (tests use a free port).
     [[nodiscard]] Result<void> configureSandbox(const SandboxRegistration &sandbox);
 
