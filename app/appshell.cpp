@@ -5,6 +5,7 @@
 #include "app/databasecontroller.h"
 #include "app/passwordstore.h"
 #include "core/service/crmcontract.h"
+#include "app/tenantswitchcontroller.h"
 #include "core/service/refreshscheduler.h"
 #include "core/service/systembrowser.h"
 #include "models/brandaccountsmodel.h"
@@ -30,9 +31,23 @@ namespace {
 
 QString signedIn(const SessionUser &user)
 {
+    if (user.actingOnTenant)
+        //: A host administrator working inside a tenant; %2 is the tenant's name.
+        return AppShell::tr("Signed in as %1 on the host, acting on tenant %2")
+            .arg(user.userName, user.tenantName);
     if (user.tenantName.isEmpty())
         return AppShell::tr("Signed in as %1 on the host").arg(user.userName);
     return AppShell::tr("Signed in as %1 on tenant %2").arg(user.userName, user.tenantName);
+}
+
+QString statusLine(const QString &location, const SessionUser &user)
+{
+    if (user.actingOnTenant)
+        //: Status bar: %1 the database, %2 the host user, %3 the tenant everything goes to.
+        return AppShell::tr("%1 — signed in as %2 (host), acting on %3")
+            .arg(location, user.userName, user.tenantName);
+    const QString tenant = user.tenantName.isEmpty() ? AppShell::tr("host") : user.tenantName;
+    return AppShell::tr("%1 — signed in as %2 (%3)").arg(location, user.userName, tenant);
 }
 
 } // namespace
@@ -59,6 +74,7 @@ AppShell::AppShell(const Clock &clock, std::unique_ptr<PasswordStore> passwords,
             &AppShell::onPostgresOpened);
     connect(m_databasePage, &Ui::DatabasePage::embeddedRequested, this,
             &AppShell::onEmbeddedRequested);
+    m_tenantSwitch = std::make_unique<TenantSwitchController>(this, &m_window->tenantSwitcher());
     // Learnt after open() returned: the attempt is waiting for the browser by then.
     connect(m_systemBrowser, &SystemBrowser::failed, this, [this] {
         if (m_session)
@@ -186,13 +202,30 @@ Result<void> AppShell::openEmbedded()
     return {};
 }
 
-void AppShell::openPostgres(const PostgresTarget &target)
+void AppShell::showPostgresSignIn(const PostgresTarget &target)
 {
     if (!m_session)
-        m_socialPage->showInfo(tr("No CRM database is open yet. Settings — Database shows "
-                                  "how opening it goes."));
+        m_socialPage->showInfo(tr("No CRM database is open yet. Sign in on Settings — Database "
+                                  "to open one."));
+    m_databasePage->setConnection(formFromTarget(target));
     m_window->showPage(m_databasePage);
-    m_databaseController->connectTo(target);
+    //: %1 is a PostgreSQL server and database, such as db.example.com:5432/crm.
+    m_databasePage->showInfo(tr("Sign in to EasyCRM to open %1: enter your password, then "
+                                "click Connect.")
+                                 .arg(target.address()));
+    (void)m_databasePage->focusFirstMissing();
+}
+
+Result<void> AppShell::actOnTenant(const std::optional<QUuid> &tenantId)
+{
+    if (!m_session)
+        return makeError(ErrorCode::NotFound, tr("No CRM database is open."));
+    if (Result<void> acting = m_session->workspace().actOn(tenantId); !acting)
+        return acting;
+    // The same database and user; the tenant, and with it every part of the session, changes.
+    install(m_session->releaseWorkspace());
+    showCurrent(m_currentKind, m_currentLocation);
+    return {};
 }
 
 void AppShell::onPostgresOpened(const PostgresTarget &target)
@@ -250,10 +283,11 @@ void AppShell::install(std::unique_ptr<Workspace> workspace)
 
 void AppShell::showCurrent(const QString &kind, const QString &location)
 {
+    m_currentKind = kind;
+    m_currentLocation = location;
     const SessionUser &user = m_session->workspace().user();
     m_databasePage->showCurrentDatabase(kind, location, signedIn(user));
-    const QString tenant = user.tenantName.isEmpty() ? tr("host") : user.tenantName;
-    m_window->setStatusText(tr("%1 — signed in as %2 (%3)").arg(location, user.userName, tenant));
+    m_window->setStatusText(statusLine(location, user));
 }
 
 } // namespace EasyCrm::App

@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 
 class QIdentityProxyModel;
 class QSystemTrayIcon;
@@ -39,11 +40,13 @@ namespace EasyCrm::App {
 class CrmSession;
 class DatabaseController;
 class PasswordStore;
+class TenantSwitchController;
 
 // The app as the person sees it: the window with Settings — Social Integration and
 // Settings — Database, and the session of the CRM database open now. Opening another
 // database (PostgreSQL from the Database page or the command line, or the embedded one)
-// replaces the session: a new workspace, service and controller behind the same pages.
+// replaces the session: a new workspace, service and controller behind the same pages. So
+// does a host administrator choosing another tenant to act on (same database, same user).
 class AppShell final : public QObject
 {
     Q_OBJECT
@@ -74,9 +77,13 @@ public:
 
     // The embedded SQLite database: local, so opened at once.
     [[nodiscard]] Result<void> openEmbedded();
-    // Starts opening a PostgreSQL database off the UI thread, with the keychain's password
-    // if there is one; the Database page shows the progress and the outcome.
-    void openPostgres(const PostgresTarget &target);
+    // Settings — Database filled in with `target` (the command line's --postgres), the focus
+    // on what is still missing: the EasyCRM password at least, since a production database
+    // is only opened by someone who signs in. Connect does the rest.
+    void showPostgresSignIn(const PostgresTarget &target);
+    // The open session's user acts on `tenantId` (empty: the host) from now on: a new session
+    // with the same user and permissions. Host administrators only (PermissionDenied).
+    [[nodiscard]] Result<void> actOnTenant(const std::optional<QUuid> &tenantId);
 
     Ui::MainWindow &window() { return *m_window; }
     Ui::SocialIntegrationPage &socialPage() { return *m_socialPage; }
@@ -132,6 +139,10 @@ private:
     QSet<QUuid> m_announced;
     std::unique_ptr<PostgresOpener> m_opener;
     std::unique_ptr<DatabaseController> m_databaseController;
+    std::unique_ptr<TenantSwitchController> m_tenantSwitch;
+    // What showCurrent() last named, for the status after switching tenants.
+    QString m_currentKind;
+    QString m_currentLocation;
     // Last, so it goes first: it is wired to the pages and the model.
     std::unique_ptr<CrmSession> m_session;
 };

@@ -58,6 +58,11 @@ CrmSession::~CrmSession()
     m_workspace.reset();
 }
 
+std::unique_ptr<Workspace> CrmSession::releaseWorkspace()
+{
+    return std::move(m_workspace);
+}
+
 void CrmSession::startRefreshing(std::chrono::milliseconds interval)
 {
     m_scheduler->start(interval);

@@ -46,6 +46,10 @@ public:
     RefreshScheduler &scheduler() { return *m_scheduler; }
     Models::NotificationsModel &notifications() { return *m_notifications; }
 
+    // Hands the workspace over, its database still open, to the session that replaces this
+    // one at once (a host administrator acting on another tenant); destroy this one next.
+    [[nodiscard]] std::unique_ptr<Workspace> releaseWorkspace();
+
     // Sweeps now and then every `interval`; after each sweep the provider rows and the
     // notifications are read again, so a change another client made shows up too.
     void startRefreshing(std::chrono::milliseconds interval);

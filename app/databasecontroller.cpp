@@ -35,7 +35,23 @@ Ui::DatabasePage::Connection formFromTarget(const PostgresTarget &target)
     return form;
 }
 
-Field fieldFor(OpenProblem problem, const Error &error, const PostgresTarget &target)
+namespace {
+
+Field signInField(ErrorCode code)
+{
+    switch (code) {
+    case ErrorCode::NotFound:
+        return Field::Tenant;
+    case ErrorCode::InvalidCredentials:
+        return Field::CrmPassword;
+    default:
+        return Field::UserName;
+    }
+}
+
+} // namespace
+
+Field fieldFor(OpenProblem problem, const Error &error)
 {
     switch (problem) {
     case OpenProblem::Unreachable:
@@ -48,10 +64,8 @@ Field fieldFor(OpenProblem problem, const Error &error, const PostgresTarget &ta
         return Field::Database;
     case OpenProblem::Ssl:
         return Field::SslMode;
-    case OpenProblem::UnknownIdentity:
-        // "no tenant named Acme" names the tenant only; every message about the user
-        // (missing in a tenant, inactive) names the user.
-        return error.message.contains(target.userName) ? Field::UserName : Field::Tenant;
+    case OpenProblem::SignIn:
+        return signInField(error.code);
     case OpenProblem::NoKey:
     case OpenProblem::Other:
         break;
@@ -69,38 +83,40 @@ DatabaseController::DatabaseController(Ui::DatabasePage *page, PostgresOpener *o
     page->setSslModes(sslModeNames());
     page->setKeychainAvailable(passwords->isAvailable());
     connect(page, &Ui::DatabasePage::connectRequested, this,
-            [this](const Ui::DatabasePage::Connection &form, const QString &password,
-                   bool remember) { connectTo(targetFromForm(form), password, remember); });
+            [this](const Ui::DatabasePage::Connection &form, const QString &password, bool remember,
+                   const QString &crmPassword) {
+                connectTo(targetFromForm(form), password, remember, SecretString(crmPassword));
+            });
     connect(page, &Ui::DatabasePage::cancelRequested, this, &DatabaseController::cancel);
     connect(opener, &PostgresOpener::opened, this, &DatabaseController::onOpened);
     connect(opener, &PostgresOpener::failed, this, &DatabaseController::onFailed);
 }
 
 void DatabaseController::connectTo(const PostgresTarget &target, const QString &password,
-                                   bool rememberPassword)
+                                   bool rememberPassword, const SecretString &crmPassword)
 {
     const quint64 attempt = ++m_attempt;
     m_connecting = true;
     m_passwordToSave = rememberPassword && m_passwords->isAvailable() ? password : QString();
     m_page->showConnecting(target.address());
     if (!password.isEmpty() || !m_passwords->isAvailable()) {
-        open(attempt, target, password);
+        open(attempt, target, password, crmPassword);
         return;
     }
     m_passwords->read(target.keychainAccount(),
-                      [this, attempt, target](std::optional<QString> saved) {
+                      [this, attempt, target, crmPassword](std::optional<QString> saved) {
                           // An empty password still opens servers that trust this host,
                           // and libpq then also looks in ~/.pgpass and PGPASSWORD.
-                          open(attempt, target, saved.value_or(QString()));
+                          open(attempt, target, saved.value_or(QString()), crmPassword);
                       });
 }
 
 void DatabaseController::open(quint64 attempt, const PostgresTarget &target,
-                              const QString &password)
+                              const QString &password, const SecretString &crmPassword)
 {
     if (attempt != m_attempt || !m_connecting)
         return; // cancelled while the keychain answered
-    m_opener->open(target, password);
+    m_opener->open(target, password, crmPassword);
 }
 
 void DatabaseController::cancel()
@@ -133,12 +149,16 @@ void DatabaseController::onFailed(const PostgresTarget &target, OpenProblem prob
     m_connecting = false;
     m_passwordToSave.clear();
     m_page->setConnection(formFromTarget(target));
+    if (problem == OpenProblem::SignIn) {
+        m_page->showSignInRefused(fieldFor(problem, error), error.message);
+        return;
+    }
     // libpq's own words help with a refused login or an unreachable host; for the checks
-    // after it (schema, key ring, identity) the message already names what is missing.
+    // after it (schema, key ring) the message already names what is missing.
     const bool fromServer = error.code == ErrorCode::DatabaseOpenFailed ||
                             error.code == ErrorCode::DatabaseUnreachable ||
                             error.code == ErrorCode::DatabaseCredentialsRejected;
-    m_page->showConnectError(fieldFor(problem, error, target), error.message,
+    m_page->showConnectError(fieldFor(problem, error), error.message,
                              fromServer ? error.detail : QString());
 }
 

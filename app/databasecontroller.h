@@ -12,11 +12,14 @@ class PasswordStore;
 
 // Wires Settings — Database to the opener and the keychain:
 //
-//   connectRequested(form, password, remember) ─► showConnecting
+//   connectRequested(form, password, remember, crmPassword) ─► showConnecting
 //     password left empty and a keychain present ─► read it from the keychain (async)
-//     ─► PostgresOpener::open ─► failed: showConnectError at the field to fix
+//     ─► PostgresOpener::open ─► failed: showConnectError at the field to fix, or
+//                                showSignInRefused at the sign-in field SignIn's words are for
 //                             └► opened: remember the connection (QSettings, no password),
-//                                save a typed password in the keychain, postgresOpened()
+//                                save a typed PostgreSQL password in the keychain,
+//                                postgresOpened()
+// The CRM password goes to the sign-in only: never to the settings or the keychain.
 class DatabaseController final : public QObject
 {
     Q_OBJECT
@@ -26,9 +29,10 @@ public:
     DatabaseController(Ui::DatabasePage *page, PostgresOpener *opener, PasswordStore *passwords,
                        QObject *parent = nullptr);
 
-    // What the Connect button does; also how the command line's --postgres is opened.
-    void connectTo(const PostgresTarget &target, const QString &password = {},
-                   bool rememberPassword = false);
+    // What the Connect button does: opens `target`, signing its CRM user in with
+    // `crmPassword`.
+    void connectTo(const PostgresTarget &target, const QString &password, bool rememberPassword,
+                   const SecretString &crmPassword);
     void cancel();
     [[nodiscard]] bool isConnecting() const { return m_connecting; }
 
@@ -37,7 +41,8 @@ signals:
     void postgresOpened(const EasyCrm::App::PostgresTarget &target);
 
 private:
-    void open(quint64 attempt, const PostgresTarget &target, const QString &password);
+    void open(quint64 attempt, const PostgresTarget &target, const QString &password,
+              const SecretString &crmPassword);
     void onOpened(const PostgresTarget &target);
     void onFailed(const PostgresTarget &target, OpenProblem problem, const Error &error);
 
@@ -52,8 +57,9 @@ private:
 
 [[nodiscard]] PostgresTarget targetFromForm(const Ui::DatabasePage::Connection &form);
 [[nodiscard]] Ui::DatabasePage::Connection formFromTarget(const PostgresTarget &target);
-// The field the person should look at for `problem`.
-[[nodiscard]] Ui::DatabasePage::Field fieldFor(OpenProblem problem, const Error &error,
-                                               const PostgresTarget &target);
+// The field the person should look at for `problem`. A refused sign-in points at the tenant
+// (no such tenant), the password (wrong password or unknown user, never told apart) or the
+// user name (inactive, deleted, locked out).
+[[nodiscard]] Ui::DatabasePage::Field fieldFor(OpenProblem problem, const Error &error);
 
 } // namespace EasyCrm::App

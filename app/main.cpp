@@ -52,9 +52,11 @@ struct CommandLine
                                  tr("disable, prefer, require or verify-full."),
                                  QStringLiteral("mode")};
     QCommandLineOption tenant{QStringLiteral("tenant"),
-                              tr("The CRM tenant to work on (empty: the host)."),
+                              tr("The CRM tenant to sign in to (empty: the host)."),
                               QStringLiteral("name")};
-    QCommandLineOption user{QStringLiteral("user"), tr("The CRM user to work as."),
+    QCommandLineOption user{QStringLiteral("user"),
+                            tr("The CRM user to sign in as (user name or e-mail address); the "
+                               "password is asked for in the window."),
                             QStringLiteral("name")};
     QCommandLineOption refreshSweep{QString::fromLatin1(App::kRefreshSweepOption),
                                     tr("Refresh the tokens that are due once, with no window, "
@@ -192,9 +194,10 @@ int main(int argc, char *argv[])
     SystemClock clock;
     App::AppShell shell(clock, App::PasswordStore::system(), options.shell);
     if (options.postgres) {
-        // Opened off the UI thread: the window is up and answering meanwhile.
+        // Signing in needs the CRM password, which never comes from the command line: the
+        // Database page waits for it, filled in with the rest.
         shell.window().show();
-        shell.openPostgres(*options.postgres);
+        shell.showPostgresSignIn(*options.postgres);
         return app.exec();
     }
     QDir().mkpath(QFileInfo(options.shell.embeddedPath).absolutePath());

@@ -34,12 +34,9 @@ OpenProblem classifyOpenFailure(const QString &detail)
     return OpenProblem::Other;
 }
 
-ProductionIdentity identityOf(const PostgresTarget &target)
+CrmCredentials credentialsOf(const PostgresTarget &target, const SecretString &password)
 {
-    ProductionIdentity identity;
-    identity.tenantName = target.tenantName;
-    identity.userName = target.userName;
-    return identity;
+    return {target.tenantName, target.userName, password};
 }
 
 QString serverOf(const PostgresTarget &target)
@@ -66,9 +63,14 @@ OpenProblem classifyOpenError(const Error &error, bool reachable)
     case ErrorCode::NoDefaultKey:
     case ErrorCode::KeyRingInvalid:
         return OpenProblem::NoKey;
+    // The only thing an open looks up by name before the sign-in's own checks is the tenant.
     case ErrorCode::NotFound:
+    case ErrorCode::InvalidCredentials:
     case ErrorCode::UserInactive:
-        return OpenProblem::UnknownIdentity;
+    case ErrorCode::UserDeleted:
+    case ErrorCode::UserLockedOut:
+    case ErrorCode::PasswordHashUnsupported:
+        return OpenProblem::SignIn;
     default:
         return OpenProblem::Other;
     }
@@ -95,7 +97,7 @@ QString describeOpenProblem(OpenProblem problem, const Error &error, const Postg
             .arg(target.sslMode);
     case OpenProblem::NotCrmDatabase:
     case OpenProblem::NoKey:
-    case OpenProblem::UnknownIdentity:
+    case OpenProblem::SignIn: // SignIn's own words: they say what to do
     case OpenProblem::Other:
         break;
     }
@@ -116,16 +118,17 @@ PostgresOpener::~PostgresOpener()
     m_pool.waitForDone();
 }
 
-void PostgresOpener::open(const PostgresTarget &target, const QString &password)
+void PostgresOpener::open(const PostgresTarget &target, const QString &password,
+                          const SecretString &crmPassword)
 {
     cancel();
     const quint64 attempt = m_attempt;
     m_busy = true;
     qCInfo(lcDatabase) << "checking a PostgreSQL CRM database off the UI thread";
     const Db::PostgresSettings settings = target.settings(password, m_timeouts.checkSeconds);
-    const ProductionIdentity identity = identityOf(target);
-    QtConcurrent::run(&m_pool, &PostgresOpener::check, settings, identity, std::cref(m_clock),
-                      m_protection)
+    // The task's copy is the last one: it wipes the password when the worker is done with it.
+    QtConcurrent::run(&m_pool, &PostgresOpener::check, settings, credentialsOf(target, crmPassword),
+                      std::cref(m_clock), m_protection)
         .then(this, [this, attempt, target, password](const Check &outcome) {
             onChecked(attempt, target, password, outcome);
         });
@@ -146,7 +149,7 @@ std::unique_ptr<Workspace> PostgresOpener::takeWorkspace()
 
 // Runs on a worker thread: every connection it opens is opened and closed there.
 PostgresOpener::Check PostgresOpener::check(const Db::PostgresSettings &settings,
-                                            const ProductionIdentity &identity, const Clock &clock,
+                                            const CrmCredentials &credentials, const Clock &clock,
                                             const DataProtectionSettings &protection)
 {
     Check outcome;
@@ -158,9 +161,11 @@ PostgresOpener::Check PostgresOpener::check(const Db::PostgresSettings &settings
     }
     probe.abort();
     outcome.reachable = true;
-    auto workspace = Workspace::openProduction(settings, clock, identity, protection);
+    auto workspace = Workspace::openProduction(settings, clock, credentials, protection);
     if (!workspace)
         outcome.error = workspace.error();
+    else
+        outcome.signedIn = workspace.value()->signedIn();
     return outcome;
 }
 
@@ -174,7 +179,8 @@ void PostgresOpener::onChecked(quint64 attempt, const PostgresTarget &target,
         return;
     }
     const Db::PostgresSettings settings = target.settings(password, m_timeouts.openSeconds);
-    auto workspace = Workspace::openProduction(settings, m_clock, identityOf(target), m_protection);
+    auto workspace =
+        Workspace::reopenProduction(settings, m_clock, *outcome.signedIn, m_protection);
     if (!workspace) {
         finishFailed(target, workspace.error(), true);
         return;

@@ -3,6 +3,7 @@
 #include "app/postgrestarget.h"
 #include "core/common/clock.h"
 #include "core/common/error.h"
+#include "core/common/secret.h"
 #include "core/service/workspace.h"
 
 #include <QFuture>
@@ -15,24 +16,26 @@ namespace EasyCrm::App {
 
 // What kept a PostgreSQL CRM database from opening, by what the person can do about it.
 enum class OpenProblem {
-    Unreachable,     // no server answers at host:port (or not in time)
-    Credentials,     // the server refused the user or the password
-    NoSuchDatabase,  // the server has no database of that name
-    Ssl,             // the SSL mode asked for could not be met
-    NotCrmDatabase,  // an ABP table or column the client writes is missing
-    NoKey,           // the key ring has no usable Data Protection key
-    UnknownIdentity, // no such tenant or CRM user
+    Unreachable,    // no server answers at host:port (or not in time)
+    Credentials,    // the server refused the user or the password
+    NoSuchDatabase, // the server has no database of that name
+    Ssl,            // the SSL mode asked for could not be met
+    NotCrmDatabase, // an ABP table or column the client writes is missing
+    NoKey,          // the key ring has no usable Data Protection key
+    SignIn,         // the CRM refused the sign-in (tenant, user, password, lockout)
     Other,
 };
 
 // Opens a PostgreSQL CRM database without ever making the UI thread wait on the network.
 //
-//   open(target, password)
+//   open(target, password, crmPassword)
 //     └─ worker thread: TCP reachability, then Workspace::openProduction — credentials,
-//        schema contract, module migrations, key ring, identity — and closes it again
+//        schema contract, key ring, the CRM sign-in (AbpSecurityLogs), module migrations —
+//        and closes it again; the CRM password is wiped once the sign-in has used it
 //          ├─ failed(problem, error)                       nothing was kept
-//          └─ UI thread: Workspace::openProduction again, on a server just proven to answer
-//             and with a short connect timeout; opened() — takeWorkspace() hands it over
+//          └─ UI thread: Workspace::reopenProduction for the user just signed in, on a
+//             server just proven to answer and with a short connect timeout (no second
+//             sign-in); opened() — takeWorkspace() hands it over
 //
 // QtSql ties a connection to the thread that opened it, and the service, the models and the
 // widgets all live on the UI thread, so the workspace the app keeps is opened there; the
@@ -57,8 +60,10 @@ public:
     void setTimeouts(const Timeouts &timeouts) { m_timeouts = timeouts; }
     void setDataProtection(const DataProtectionSettings &protection) { m_protection = protection; }
 
-    // Starts opening `target`; a running attempt is abandoned first.
-    void open(const PostgresTarget &target, const QString &password);
+    // Starts opening `target` and signing its CRM user in with `crmPassword`; a running
+    // attempt is abandoned first.
+    void open(const PostgresTarget &target, const QString &password,
+              const SecretString &crmPassword);
     // The running attempt's outcome is dropped; emits nothing.
     void cancel();
     [[nodiscard]] bool isBusy() const { return m_busy; }
@@ -78,10 +83,11 @@ private:
     {
         bool reachable = false;
         Error error;
+        std::optional<SignedIn> signedIn;
     };
 
     [[nodiscard]] static Check check(const Db::PostgresSettings &settings,
-                                     const ProductionIdentity &identity, const Clock &clock,
+                                     const CrmCredentials &credentials, const Clock &clock,
                                      const DataProtectionSettings &protection);
     void onChecked(quint64 attempt, const PostgresTarget &target, const QString &password,
                    const Check &check);

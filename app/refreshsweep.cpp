@@ -62,8 +62,9 @@ Result<std::unique_ptr<Workspace>> openTarget(const RefreshSweepTarget &target, 
 {
     if (target.postgres) {
         const PostgresTarget &pg = *target.postgres;
-        return Workspace::openProduction(pg.settings({}, int(target.connectTimeout.count())), clock,
-                                         {pg.tenantName, pg.userName}, target.protection);
+        // No one signs in: the sweep does the CRM server's own background work, for no user.
+        return Workspace::openUnattended(pg.settings({}, int(target.connectTimeout.count())), clock,
+                                         target.protection);
     }
     if (!QFileInfo::exists(target.embeddedPath))
         return makeError(ErrorCode::NotFound,

@@ -39,7 +39,9 @@ inline constexpr auto kRefreshSweepOption = "refresh-sweep";
     std::chrono::milliseconds networkTimeout = RefreshScheduler::Settings().networkTimeout);
 
 // The database a headless sweep works on: the embedded file, or a PostgreSQL CRM database
-// (its password from libpq's own sources: PGPASSWORD or ~/.pgpass).
+// (its password from libpq's own sources: PGPASSWORD or ~/.pgpass). Nobody signs in to the
+// CRM for it: the sweep refreshes every tenant's due connections, as the server's own
+// background worker would, so the target's tenant and CRM user are not used.
 struct RefreshSweepTarget
 {
     QString embeddedPath;

@@ -46,4 +46,25 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>EasyCrm::Ui::ConnectionDetailsDialog</name>
+    <message numerus="yes">
+        <source>%1 (after %n failed attempt(s))</source>
+        <translation>
+            <numerusform>%1 (after %n failed attempt)</numerusform>
+            <numerusform>%1 (after %n failed attempts)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>SignIn</name>
+    <message numerus="yes">
+        <source>Too many failed sign-ins: this account is locked until %1. Try again in %n minute(s), or ask an administrator to unlock it.</source>
+        <extracomment>%1 is the local time the lockout ends; %n the minutes until then.</extracomment>
+        <translation>
+            <numerusform>Too many failed sign-ins: this account is locked until %1. Try again in %n minute, or ask an administrator to unlock it.</numerusform>
+            <numerusform>Too many failed sign-ins: this account is locked until %1. Try again in %n minutes, or ask an administrator to unlock it.</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

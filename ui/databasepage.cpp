@@ -1,5 +1,6 @@
 #include "ui/databasepage.h"
 
+#include "core/common/secret.h"
 #include "ui/messagestrip.h"
 #include "ui/theme.h"
 
@@ -126,6 +127,7 @@ QWidget *DatabasePage::buildScroll(QVBoxLayout *column)
     contentLayout->addWidget(columnHolder, 1);
     contentLayout->addStretch(0);
     auto *scroll = new QScrollArea(this);
+    m_scroll = scroll;
     scroll->setObjectName(QStringLiteral("databaseScroll"));
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
@@ -195,8 +197,8 @@ QWidget *DatabasePage::buildFormCard()
     form->setHorizontalSpacing(14);
     form->setVerticalSpacing(8);
     addServerRows(form);
-    //: Heading above the tenant and CRM user fields of the PostgreSQL form.
-    auto *signIn = plainLabel(QStringLiteral("cardTitle"), card, tr("Work in EasyCRM as"));
+    //: Heading above the tenant, CRM user and CRM password fields of the PostgreSQL form.
+    auto *signIn = plainLabel(QStringLiteral("cardTitle"), card, tr("Sign in to EasyCRM"));
     signIn->setFont(scaledFont(signIn->font(), 1.0, QFont::DemiBold));
     signIn->setContentsMargins(0, 10, 0, 2);
     form->addRow(signIn);
@@ -244,6 +246,7 @@ QWidget *DatabasePage::buildPasswordField()
 {
     m_password = lineEdit(QStringLiteral("passwordEdit"), m_formCard);
     m_password->setEchoMode(QLineEdit::Password);
+    m_password->setAccessibleName(tr("PostgreSQL password"));
     m_passwordHint = plainLabel(QStringLiteral("hint"), m_formCard);
     m_passwordHint->setObjectName(QStringLiteral("passwordHint"));
     m_rememberPassword = new QCheckBox(tr("Save the password in the system keychain"), m_formCard);
@@ -262,9 +265,26 @@ void DatabasePage::addSignInRows(QFormLayout *form)
     m_tenant->setPlaceholderText(tr("Host (no tenant)"));
     m_userName = lineEdit(QStringLiteral("userNameEdit"), m_formCard);
     m_userName->setPlaceholderText(tr("admin"));
+    m_userName->setAccessibleName(tr("EasyCRM user name or e-mail address"));
+    QWidget *crmPassword = buildCrmPasswordField(); // after the user name: the tab order
     form->addRow(formLabel(tr("Tenant"), m_formCard),
-                 withError(Field::Tenant, m_tenant, tr("Leave empty to work on the host.")));
-    form->addRow(formLabel(tr("User name"), m_formCard), withError(Field::UserName, m_userName));
+                 withError(Field::Tenant, m_tenant, tr("Leave empty to sign in to the host.")));
+    //: Label of the EasyCRM sign-in name, which may also be the user's e-mail address.
+    form->addRow(formLabel(tr("User name or e-mail"), m_formCard),
+                 withError(Field::UserName, m_userName));
+    form->addRow(formLabel(tr("Password"), m_formCard), crmPassword);
+}
+
+// The EasyCRM password: checked against the CRM's users as its own login page does, then
+// forgotten.
+QWidget *DatabasePage::buildCrmPasswordField()
+{
+    m_crmPassword = lineEdit(QStringLiteral("crmPasswordEdit"), m_formCard);
+    m_crmPassword->setEchoMode(QLineEdit::Password);
+    m_crmPassword->setAccessibleName(tr("EasyCRM password"));
+    return withError(Field::CrmPassword, m_crmPassword,
+                     tr("Your EasyCRM password. It is checked by the CRM database and never "
+                        "saved."));
 }
 
 // The input, a hint under it where it helps, and the line its mistake appears on.
@@ -338,11 +358,13 @@ QWidget *DatabasePage::buildButtons()
     layout->addStretch(1);
     layout->addWidget(m_connect);
     // Enter in any field connects, as the default button of a dialog would.
-    for (QLineEdit *edit : {m_host, m_database, m_user, m_password, m_tenant, m_userName})
+    const QList<QLineEdit *> edits{m_host,   m_database, m_user,       m_password,
+                                   m_tenant, m_userName, m_crmPassword};
+    for (QLineEdit *edit : edits) {
         connect(edit, &QLineEdit::returnPressed, this, &DatabasePage::onConnectClicked);
-    for (QLineEdit *edit : {m_host, m_database, m_user, m_password, m_tenant, m_userName})
         connect(edit, &QLineEdit::textEdited, this,
                 [this, edit] { setFieldError(m_inputs.key(edit), {}); });
+    }
     return row;
 }
 
@@ -423,15 +445,36 @@ bool DatabasePage::validate()
     if (values.sslMode.isEmpty())
         setFieldError(Field::SslMode, tr("Choose how the connection is secured."));
     if (values.userName.isEmpty())
-        setFieldError(Field::UserName, tr("Enter your EasyCRM user name."));
-    for (Field field :
-         {Field::Host, Field::Database, Field::User, Field::SslMode, Field::UserName}) {
+        setFieldError(Field::UserName, tr("Enter your EasyCRM user name or e-mail address."));
+    if (m_crmPassword->text().isEmpty())
+        setFieldError(Field::CrmPassword, tr("Enter your EasyCRM password."));
+    for (Field field : {Field::Host, Field::Database, Field::User, Field::SslMode, Field::UserName,
+                        Field::CrmPassword}) {
         if (!fieldError(field).isEmpty()) {
             m_inputs.value(field)->setFocus(Qt::OtherFocusReason);
             return false;
         }
     }
     return true;
+}
+
+DatabasePage::Field DatabasePage::focusFirstMissing()
+{
+    const Connection values = connection();
+    const QList<std::pair<Field, bool>> needed{{Field::Host, values.host.isEmpty()},
+                                               {Field::Database, values.database.isEmpty()},
+                                               {Field::User, values.user.isEmpty()},
+                                               {Field::UserName, values.userName.isEmpty()},
+                                               {Field::CrmPassword, true}};
+    for (const auto &[field, missing] : needed) {
+        if (!missing)
+            continue;
+        QWidget *input = m_inputs.value(field);
+        input->setFocus(Qt::OtherFocusReason);
+        m_scroll->ensureWidgetVisible(input);
+        return field;
+    }
+    return Field::None;
 }
 
 QString DatabasePage::fieldError(Field field) const
@@ -469,11 +512,16 @@ void DatabasePage::onConnectClicked()
     if (m_connecting || !validate())
         return;
     m_messageStrip->dismiss();
-    // The password leaves the widget at once: it is not kept in the form after use.
-    const QString password = m_password->text();
+    // The passwords leave the widgets at once: neither is kept in the form after use, and
+    // this page's copies are wiped once they are sent.
+    QString password = m_password->text();
     m_password->clear();
+    QString crmPassword = m_crmPassword->text();
+    m_crmPassword->clear();
     emit connectRequested(connection(), password,
-                          m_keychainAvailable && m_rememberPassword->isChecked());
+                          m_keychainAvailable && m_rememberPassword->isChecked(), crmPassword);
+    wipe(password);
+    wipe(crmPassword);
 }
 
 void DatabasePage::onCancelClicked()
@@ -517,6 +565,19 @@ void DatabasePage::showConnectError(Field field, const QString &message, const Q
         Theme::setStyleProperty(input, "invalid", QStringLiteral("true"));
         input->setAccessibleDescription(message);
         input->setFocus(Qt::OtherFocusReason);
+    }
+}
+
+void DatabasePage::showSignInRefused(Field field, const QString &message)
+{
+    setConnecting(false);
+    clearFieldErrors();
+    // At the field alone, as a login form shows it: the form is where the person fixes it.
+    m_messageStrip->dismiss();
+    setFieldError(field, message);
+    if (QWidget *input = m_inputs.value(field)) {
+        input->setFocus(Qt::OtherFocusReason);
+        m_scroll->ensureWidgetVisible(input);
     }
 }
 

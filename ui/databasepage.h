@@ -12,6 +12,7 @@ class QLabel;
 class QLineEdit;
 class QProgressBar;
 class QPushButton;
+class QScrollArea;
 class QSpinBox;
 class QVBoxLayout;
 
@@ -24,9 +25,10 @@ class MessageStrip;
 // the database off the UI thread and reports back.
 //
 //   Connect ─► the form is checked here, each mistake shown under its field
-//           ─► connectRequested(connection, password, remember)   (the password field is
-//              cleared at once) ─► showConnecting(address)
+//           ─► connectRequested(connection, password, remember, crmPassword)   (both password
+//              fields are cleared at once) ─► showConnecting(address)
 //           ─► showOpened(message) | showConnectError(field, message, detail)
+//              | showSignInRefused(field, message)   (under the sign-in field to fix)
 //   Cancel  ─► cancelRequested()                     (the form is usable again at once)
 //   Use the embedded database ─► embeddedRequested()
 class DatabasePage final : public QWidget
@@ -36,7 +38,19 @@ class DatabasePage final : public QWidget
 
 public:
     // The form's fields, to point a message at the one the person should fix.
-    enum class Field { None, Host, Port, Database, User, Password, SslMode, Tenant, UserName };
+    // Password is PostgreSQL's; CrmPassword the EasyCRM user's.
+    enum class Field {
+        None,
+        Host,
+        Port,
+        Database,
+        User,
+        Password,
+        SslMode,
+        Tenant,
+        UserName,
+        CrmPassword
+    };
     Q_ENUM(Field)
 
     struct Connection
@@ -47,7 +61,7 @@ public:
         QString user;
         QString sslMode;
         QString tenantName; // empty = the host
-        QString userName;
+        QString userName;   // the EasyCRM user name or e-mail address
     };
 
     explicit DatabasePage(QWidget *parent = nullptr);
@@ -70,10 +84,16 @@ public:
     [[nodiscard]] QString fieldError(Field field) const;
     [[nodiscard]] bool isConnecting() const { return m_connecting; }
     [[nodiscard]] QString message() const;
+    // Focuses the first field that is empty but needed (the EasyCRM password at the latest)
+    // and returns it, for a form the command line filled in.
+    Field focusFirstMissing();
 
 signals:
+    // `password` is PostgreSQL's (empty: the keychain's); `crmPassword` signs the EasyCRM
+    // user in. Neither stays in the form.
     void connectRequested(const EasyCrm::Ui::DatabasePage::Connection &connection,
-                          const QString &password, bool rememberPassword);
+                          const QString &password, bool rememberPassword,
+                          const QString &crmPassword);
     void cancelRequested();
     void embeddedRequested();
 
@@ -84,6 +104,8 @@ public slots:
     void showOpened(const QString &message);
     void showConnectError(EasyCrm::Ui::DatabasePage::Field field, const QString &message,
                           const QString &detail = {});
+    // The CRM refused the sign-in: `message` under `field` (tenant, user name or password).
+    void showSignInRefused(EasyCrm::Ui::DatabasePage::Field field, const QString &message);
     void showInfo(const QString &message);
 
 private:
@@ -96,6 +118,7 @@ private:
     void addServerRows(QFormLayout *form);
     QWidget *buildPasswordField();
     void addSignInRows(QFormLayout *form);
+    QWidget *buildCrmPasswordField();
     QWidget *withError(Field field, QWidget *input, const QString &hint = {});
     void setFieldError(Field field, const QString &text);
     void clearFieldErrors();
@@ -120,8 +143,10 @@ private:
     QComboBox *m_sslMode = nullptr;
     QLineEdit *m_tenant = nullptr;
     QLineEdit *m_userName = nullptr;
+    QLineEdit *m_crmPassword = nullptr;
     QHash<Field, QWidget *> m_inputs;
     QHash<Field, QLabel *> m_errors;
+    QScrollArea *m_scroll = nullptr;
     QWidget *m_formCard = nullptr;
     QWidget *m_connectingPanel = nullptr;
     QLabel *m_connectingTitle = nullptr;

@@ -1,5 +1,6 @@
 #include "ui/mainwindow.h"
 
+#include "ui/tenantswitcher.h"
 #include "ui/theme.h"
 
 #include <QHBoxLayout>
@@ -87,6 +88,9 @@ QWidget *MainWindow::buildNavigation()
     headerFont.setWeight(QFont::DemiBold);
     header->setFont(headerFont);
 
+    m_tenantSwitcher = new TenantSwitcher(panel);
+    m_tenantSwitcher->hide();
+
     m_navigation = new QListWidget(panel);
     m_navigation->setObjectName(QStringLiteral("navigationList"));
     m_navigation->setFrameShape(QFrame::NoFrame);
@@ -99,7 +103,9 @@ QWidget *MainWindow::buildNavigation()
     layout->setSpacing(2);
     layout->addWidget(product);
     layout->addWidget(subtitle);
-    layout->addSpacing(26);
+    layout->addSpacing(16);
+    layout->addWidget(m_tenantSwitcher);
+    layout->addSpacing(10);
     layout->addWidget(header);
     layout->addSpacing(6);
     layout->addWidget(m_navigation, 1);

@@ -8,6 +8,8 @@ class QStackedWidget;
 
 namespace EasyCrm::Ui {
 
+class TenantSwitcher;
+
 // The product's window: Settings navigation on the left (Social Integration now; Brand
 // Accounts and Providers join through addPage()), the selected page on the right, and a
 // status bar line for the database and the signed-in user.
@@ -34,6 +36,9 @@ public:
     int pageCount() const;
     QWidget *currentPage() const;
     QString statusText() const;
+    // "Acting on: Host ▾" at the top of the navigation; hidden until app/ shows it to a host
+    // administrator.
+    TenantSwitcher &tenantSwitcher() { return *m_tenantSwitcher; }
 
 public slots:
     void setStatusText(const QString &text);
@@ -44,6 +49,7 @@ private:
     QWidget *buildNavigation();
 
     QListWidget *m_navigation = nullptr;
+    TenantSwitcher *m_tenantSwitcher = nullptr;
     QStackedWidget *m_pages = nullptr;
     QLabel *m_statusText = nullptr;
 };

@@ -17,4 +17,17 @@ void wipe(QByteArray &secret)
     secret.clear();
 }
 
+void wipe(QString &secret)
+{
+    if (secret.isEmpty())
+        return;
+    // Literals and shared buffers are not ours to overwrite (a literal is read-only memory).
+    if (!secret.isDetached()) {
+        secret.clear();
+        return;
+    }
+    OPENSSL_cleanse(secret.data(), static_cast<size_t>(secret.size()) * sizeof(QChar));
+    secret.clear();
+}
+
 } // namespace EasyCrm

@@ -62,6 +62,21 @@ Result<std::optional<TenantRecord>> IdentityReader::findTenant(const QUuid &id) 
     return findTenantWhere(QStringLiteral("\"Id\""), m_db.guid(id));
 }
 
+Result<QList<TenantRecord>> IdentityReader::tenants() const
+{
+    SqlStatement st(m_db, QStringLiteral("identity.tenants"));
+    st.prepare(QStringLiteral("SELECT \"Id\", \"Name\" FROM \"AbpTenants\" WHERE \"IsDeleted\" = "
+                              ":Deleted ORDER BY \"NormalizedName\""));
+    st.bind(QStringLiteral(":Deleted"), m_db.boolean(false));
+    if (Result<void> r = st.exec(); !r)
+        return r.error();
+    QList<TenantRecord> tenants;
+    while (st.next())
+        tenants << TenantRecord{m_db.readGuid(st.value(QStringLiteral("Id"))),
+                                Rows::text(st, "Name")};
+    return tenants;
+}
+
 Result<std::optional<UserRecord>>
 IdentityReader::findUserByName(const std::optional<QUuid> &tenantId, const QString &userName) const
 {

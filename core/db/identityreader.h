@@ -42,6 +42,8 @@ public:
 
     [[nodiscard]] Result<std::optional<TenantRecord>> findTenantByName(const QString &name) const;
     [[nodiscard]] Result<std::optional<TenantRecord>> findTenant(const QUuid &id) const;
+    // Every tenant, ordered by name.
+    [[nodiscard]] Result<QList<TenantRecord>> tenants() const;
     [[nodiscard]] Result<std::optional<UserRecord>>
     findUserByName(const std::optional<QUuid> &tenantId, const QString &userName) const;
     [[nodiscard]] Result<std::optional<UserRecord>> findUser(const QUuid &id) const;

@@ -135,13 +135,28 @@ Error invalidCredentials()
                      SignIn::tr("The user name, e-mail address or password is not correct."));
 }
 
+// When the lockout ends, in the person's own time: "in 5 minutes" alone goes stale on screen.
+// Longer than an hour is an administrator's lock rather than ABP's five minutes.
 Error lockedOut(const QDateTime &until, const QDateTime &now)
 {
-    const int minutes = int(std::max<qint64>(1, (now.secsTo(until) + 59) / 60));
+    const qint64 minutes = std::max<qint64>(1, (now.secsTo(until) + 59) / 60);
+    const QDateTime localEnd = until.toLocalTime();
+    const QLocale locale;
+    const QString end = localEnd.date() == now.toLocalTime().date()
+                            ? locale.toString(localEnd.time(), QLocale::ShortFormat)
+                            : locale.toString(localEnd, QLocale::ShortFormat);
+    if (minutes > 60)
+        return makeError(ErrorCode::UserLockedOut,
+                         //: %1 is the local date and time the lockout ends.
+                         SignIn::tr("This account is locked until %1. An administrator can "
+                                    "unlock it in the CRM.")
+                             .arg(end));
     return makeError(ErrorCode::UserLockedOut,
-                     SignIn::tr("This account is locked after too many failed sign-ins. Try again "
-                                "in %n minute(s), or ask an administrator to unlock it.",
-                                nullptr, minutes));
+                     //: %1 is the local time the lockout ends; %n the minutes until then.
+                     SignIn::tr("Too many failed sign-ins: this account is locked until %1. Try "
+                                "again in %n minute(s), or ask an administrator to unlock it.",
+                                nullptr, int(minutes))
+                         .arg(end));
 }
 
 // Nothing to compare with still costs what a real comparison costs, so the time an answer
@@ -341,6 +356,13 @@ Result<SessionUser> SignIn::signIn(Db::Database &db, const QString &tenantName,
             return result;
         qCInfo(lcService) << "sign-in: the user's row changed meanwhile; reading it again";
     }
+}
+
+Result<SessionUser> SignIn::signIn(Db::Database &db, const CrmCredentials &credentials,
+                                   const Clock &clock, const SignInPolicy &policy)
+{
+    return signIn(db, credentials.tenantName, credentials.userNameOrEmail,
+                  credentials.password.text(), clock, policy);
 }
 
 } // namespace EasyCrm

@@ -16,6 +16,7 @@
 
 #include "core/common/clock.h"
 #include "core/common/result.h"
+#include "core/common/secret.h"
 #include "core/service/sessionuser.h"
 
 #include <QCoreApplication>
@@ -34,6 +35,15 @@ struct SignInPolicy
     qint64 lockoutSeconds = 5 * 60;
 };
 
+// What a person signs in with, as the CRM's own login page asks for it. The password is
+// wiped when the last copy of it goes.
+struct CrmCredentials
+{
+    QString tenantName;      // empty = host
+    QString userNameOrEmail; // tried as a user name first, then as an e-mail address
+    SecretString password;
+};
+
 class SignIn final
 {
     Q_DECLARE_TR_FUNCTIONS(SignIn)
@@ -46,6 +56,10 @@ public:
     [[nodiscard]] static Result<SessionUser> signIn(Db::Database &db, const QString &tenantName,
                                                     const QString &userNameOrEmail,
                                                     const QString &password, const Clock &clock,
+                                                    const SignInPolicy &policy = {});
+    [[nodiscard]] static Result<SessionUser> signIn(Db::Database &db,
+                                                    const CrmCredentials &credentials,
+                                                    const Clock &clock,
                                                     const SignInPolicy &policy = {});
 };
 

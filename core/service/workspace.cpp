@@ -10,6 +10,7 @@
 #include "core/db/keyringstore.h"
 #include "core/db/providerconfigrepository.h"
 #include "core/service/crmcontract.h"
+#include "core/service/tenantscope.h"
 
 #include <QLoggingCategory>
 
@@ -98,20 +99,10 @@ Error notCrmDatabase(const QString &databaseName, const QStringList &missing, bo
     return makeError(ErrorCode::SchemaMismatch, message, u"missing: "_qs + missing.join(u", "));
 }
 
-// An empty name is the host. A name the CRM does not know is an error, never the host: ABP
-// compares normalized (upper-case) names.
-Result<std::optional<Db::TenantRecord>> tenantNamed(const Db::IdentityReader &reader,
-                                                    const QString &name)
+// Where a sign-in happened, so a SignedIn is only ever used on the database it was made on.
+QString databaseKey(const Db::PostgresSettings &settings)
 {
-    if (name.isEmpty())
-        return std::optional<Db::TenantRecord>();
-    auto found = reader.findTenantByName(name);
-    if (!found)
-        return found.error();
-    if (!found.value())
-        return makeError(ErrorCode::NotFound,
-                         Workspace::tr("The CRM has no tenant named %1.").arg(name));
-    return found.value();
+    return serverName(settings) + u'/' + settings.database;
 }
 
 // The server makes a new key before the default one expires, and its first one when it first
@@ -180,10 +171,11 @@ Result<std::unique_ptr<Workspace>> Workspace::openEmbedded(const QString &path, 
     return workspace;
 }
 
-Result<std::unique_ptr<Workspace>>
-Workspace::openProduction(const Db::PostgresSettings &settings, const Clock &clock,
-                          const ProductionIdentity &identity,
-                          const DataProtectionSettings &protection)
+// Steps 1 to 3: everything is read and checked before the first write, so a database this
+// client refuses is left exactly as it was.
+Result<std::unique_ptr<Workspace>> Workspace::openChecked(const Db::PostgresSettings &settings,
+                                                          const Clock &clock,
+                                                          const DataProtectionSettings &protection)
 {
     std::unique_ptr<Workspace> workspace(new Workspace);
     workspace->m_clock = &clock;
@@ -192,19 +184,74 @@ Workspace::openProduction(const Db::PostgresSettings &settings, const Clock &clo
     if (!database)
         return explainOpenFailure(database.error(), settings);
     workspace->m_database = std::move(database).value();
-    // Everything is read and checked before the first write: a database this client refuses
-    // is left exactly as it was.
     if (Result<void> r = workspace->checkSchemaContract(settings.database); !r)
-        return r.error();
-    if (Result<void> r = workspace->resolveIdentity(identity); !r)
         return r.error();
     if (Result<void> r = workspace->loadKeyRing(false); !r)
         return r.error();
-    // Only the module's tables; the migrations serialise concurrent clients (advisory lock).
+    return workspace;
+}
+
+// Step 5: only the module's tables; the migrations serialise concurrent clients (advisory
+// lock).
+Result<std::unique_ptr<Workspace>> Workspace::finishProduction(std::unique_ptr<Workspace> workspace)
+{
     if (Result<void> r = workspace->m_database->migrate(); !r)
         return r.error();
     qCInfo(lcService) << "opened the production CRM database";
     return workspace;
+}
+
+Result<std::unique_ptr<Workspace>>
+Workspace::openProduction(const Db::PostgresSettings &settings, const Clock &clock,
+                          const CrmCredentials &credentials,
+                          const DataProtectionSettings &protection)
+{
+    auto opened = openChecked(settings, clock, protection);
+    if (!opened)
+        return opened.error();
+    std::unique_ptr<Workspace> workspace = std::move(opened).value();
+    auto user = SignIn::signIn(*workspace->m_database, credentials, clock);
+    if (!user)
+        return user.error();
+    workspace->m_user = user.value();
+    workspace->m_signedIn = SignedIn(user.value(), databaseKey(settings));
+    return finishProduction(std::move(workspace));
+}
+
+Result<std::unique_ptr<Workspace>>
+Workspace::reopenProduction(const Db::PostgresSettings &settings, const Clock &clock,
+                            const SignedIn &signedIn, const DataProtectionSettings &protection)
+{
+    if (signedIn.m_database != databaseKey(settings))
+        return makeError(ErrorCode::DatabaseOpenFailed,
+                         tr("Sign in to %1 before opening it.").arg(databaseKey(settings)),
+                         QStringLiteral("the sign-in was made on another database"));
+    auto opened = openChecked(settings, clock, protection);
+    if (!opened)
+        return opened.error();
+    std::unique_ptr<Workspace> workspace = std::move(opened).value();
+    workspace->m_user = signedIn.user();
+    workspace->m_signedIn = signedIn;
+    return finishProduction(std::move(workspace));
+}
+
+Result<std::unique_ptr<Workspace>>
+Workspace::openUnattended(const Db::PostgresSettings &settings, const Clock &clock,
+                          const DataProtectionSettings &protection)
+{
+    auto opened = openChecked(settings, clock, protection);
+    if (!opened)
+        return opened.error();
+    return finishProduction(std::move(opened).value());
+}
+
+Result<void> Workspace::actOn(const std::optional<QUuid> &tenantId)
+{
+    auto acting = TenantScope::actingOn(*m_database, m_user, tenantId);
+    if (!acting)
+        return acting.error();
+    m_user = acting.value();
+    return {};
 }
 
 Result<void> Workspace::checkSchemaContract(const QString &databaseName) const
@@ -217,40 +264,6 @@ Result<void> Workspace::checkSchemaContract(const QString &databaseName) const
         missing.cbegin(), missing.cend(), [](const QString &name) { return !name.contains(u'.'); });
     qCWarning(lcService).noquote() << "schema contract not met; first missing:" << missing.first();
     return notCrmDatabase(databaseName, missing, wholeTables == tables.size());
-}
-
-Result<void> Workspace::resolveIdentity(const ProductionIdentity &identity)
-{
-    const Db::IdentityReader reader(*m_database);
-    const auto tenant = tenantNamed(reader, identity.tenantName.trimmed());
-    if (!tenant)
-        return tenant.error();
-    const std::optional<QUuid> tenantId =
-        tenant.value() ? std::optional(tenant.value()->id) : std::nullopt;
-    const QString userName = identity.userName.trimmed();
-    auto user = reader.findUserByName(tenantId, userName);
-    if (!user)
-        return user.error();
-    if (!user.value()) {
-        return makeError(
-            ErrorCode::NotFound,
-            tenantId ? tr("The tenant %1 has no user named %2.").arg(tenant.value()->name, userName)
-                     : tr("The host has no user named %1.").arg(userName));
-    }
-    if (!user.value()->isActive)
-        return makeError(ErrorCode::UserInactive,
-                         tr("The CRM user %1 is not active. An administrator can activate it in "
-                            "the CRM.")
-                             .arg(user.value()->userName));
-    auto granted = reader.grantedPermissions(tenantId, user.value()->id);
-    if (!granted)
-        return granted.error();
-    m_user.tenantId = tenantId;
-    m_user.tenantName = tenant.value() ? tenant.value()->name : QString();
-    m_user.userId = user.value()->id;
-    m_user.userName = user.value()->userName;
-    m_user.permissions = granted.value();
-    return {};
 }
 
 // Only the embedded default makes its own first key; a server's key ring is read-only.

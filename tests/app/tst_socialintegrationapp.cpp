@@ -8,6 +8,7 @@
 #include "models/providerlistmodel.h"
 #include "models/translations.h"
 #include "tests/support/postgrescrm.h"
+#include "tests/support/postgrescrmsignin.h"
 #include "tests/support/sandboxserver.h"
 #include "tests/support/scriptedbrowser.h"
 #include "tests/ui/screenshot.h"
@@ -84,7 +85,7 @@ Result<std::unique_ptr<Workspace>> TestSocialIntegrationApp::openWorkspace()
         return crm.error();
     m_crm = crm.value();
     auto workspace =
-        Workspace::openProduction(m_crm->settings, m_clock, {m_crm->tenantName, m_crm->userName});
+        Workspace::openProduction(m_crm->settings, m_clock, fixtureCredentials(*m_crm));
     if (!workspace)
         return workspace;
     if (Result<void> configured = workspace.value()->configureSandbox(sandbox); !configured)

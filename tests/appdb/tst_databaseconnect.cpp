@@ -5,8 +5,8 @@
 // Always: an unreachable server (a port nothing listens on), a server that accepts and never
 // answers (the event loop keeps running meanwhile), cancel, and the keychain's part.
 // Under tests/db/with-postgres.sh (EASYCRM_TEST_DRIVER=postgres) also: bad credentials, an
-// unknown database, databases that are not CRM databases, an unknown CRM user, and a real
-// switch to a seeded CRM database and back to the embedded one.
+// unknown database, databases that are not CRM databases, and a real switch to a seeded CRM
+// database and back to the embedded one. The CRM sign-in itself: tst_signinapp.
 #include "app/appshell.h"
 #include "app/crmsession.h"
 #include "app/databasecontroller.h"
@@ -15,6 +15,7 @@
 #include "core/db/sqlstatement.h"
 #include "core/service/crmcontract.h"
 #include "models/translations.h"
+#include "tests/appdb/fakepasswordstore.h"
 #include "tests/support/logcapture.h"
 #include "tests/support/postgrescrm.h"
 #include "tests/ui/screenshot.h"
@@ -48,39 +49,12 @@ Q_DECLARE_METATYPE(EasyCrm::Ui::DatabasePage::Field)
 namespace {
 
 constexpr int kOpenTimeoutMs = 30000;
+// The CRM password of the fixture's users.
+const QString kCrmPassword = QString::fromLatin1(kPostgresCrmPassword);
 // Every password these tests type or keep; none may reach a log line.
 const QStringList kPasswords{QStringLiteral("s3cret"), QStringLiteral("wr0ng-pass"),
-                             QStringLiteral("typed-pass"), QStringLiteral("kept-pass")};
-
-// Stands in for the OS keychain: remembers what was read and written.
-class FakePasswordStore final : public App::PasswordStore
-{
-public:
-    explicit FakePasswordStore(bool available)
-        : m_available(available)
-    {}
-
-    bool isAvailable() const override { return m_available; }
-    void read(const QString &account, ReadDone done) override
-    {
-        reads << account;
-        std::optional<QString> password;
-        if (entries.contains(account))
-            password = entries.value(account);
-        QTimer::singleShot(0, this, [done = std::move(done), password] { done(password); });
-    }
-    void write(const QString &account, const QString &password) override
-    {
-        entries.insert(account, password);
-    }
-    void remove(const QString &account) override { entries.remove(account); }
-
-    QStringList reads;
-    QHash<QString, QString> entries;
-
-private:
-    bool m_available;
-};
+                             QStringLiteral("typed-pass"), QStringLiteral("kept-pass"),
+                             kCrmPassword};
 
 // A port on 127.0.0.1 that nothing listens on: bound once, then released.
 quint16 closedPort()
@@ -132,20 +106,20 @@ private slots:
     void anAbandonedAttemptNeverOverwritesANewerOne();
     void anEmptyPasswordIsLookedUpInTheKeychain();
     void withoutAKeychainNothingIsReadOrSaved();
-    void aCommandLineOpenThatFailsLeavesTheFormToFixIt();
+    void aCommandLineOpenWaitsForTheCrmPassword();
 
     void badCredentialsAreShownAtTheUserField();
     void anUnknownDatabaseIsShownAtTheDatabaseField();
     void aDatabaseThatIsNotACrmDatabaseNamesWhatIsMissing_data();
     void aDatabaseThatIsNotACrmDatabaseNamesWhatIsMissing();
-    void anUnknownCrmUserIsShownAtTheUserNameField();
     void connectingSwitchesTheAppToPostgresAndBack();
     void aCommandLineOpenUsesTheKeychainAndShowsSocialIntegration();
 
 private:
     void makeShell(bool keychain, const App::PostgresOpener::Timeouts &timeouts = {},
                    bool embedded = true);
-    void fillForm(const App::PostgresTarget &target, const QString &password = {});
+    void fillForm(const App::PostgresTarget &target, const QString &password = {},
+                  const QString &crmPassword = kCrmPassword);
     void clickConnect();
     bool connectAndWait(const App::PostgresTarget &target, const QString &password = {});
     [[nodiscard]] bool isMarked(Field field) const;
@@ -217,7 +191,8 @@ void TestDatabaseConnect::cleanup()
     QSettings().clear();
 }
 
-void TestDatabaseConnect::fillForm(const App::PostgresTarget &target, const QString &password)
+void TestDatabaseConnect::fillForm(const App::PostgresTarget &target, const QString &password,
+                                   const QString &crmPassword)
 {
     auto &page = m_shell->databasePage();
     const auto set = [&page](const char *name, const QString &text) {
@@ -230,6 +205,7 @@ void TestDatabaseConnect::fillForm(const App::PostgresTarget &target, const QStr
     set("passwordEdit", password);
     set("tenantEdit", target.tenantName);
     set("userNameEdit", target.userName);
+    set("crmPasswordEdit", crmPassword);
     Ui::DatabasePage::Connection form = page.connection();
     form.sslMode = target.sslMode;
     page.setConnection(form);
@@ -399,7 +375,7 @@ void TestDatabaseConnect::withoutAKeychainNothingIsReadOrSaved()
     QVERIFY(m_passwords->entries.isEmpty());
 }
 
-void TestDatabaseConnect::aCommandLineOpenThatFailsLeavesTheFormToFixIt()
+void TestDatabaseConnect::aCommandLineOpenWaitsForTheCrmPassword()
 {
     makeShell(true, {}, false);
     QVERIFY(!m_shell->session());
@@ -407,16 +383,27 @@ void TestDatabaseConnect::aCommandLineOpenThatFailsLeavesTheFormToFixIt()
         target(QStringLiteral("127.0.0.1"), closedPort(), QStringLiteral("crm"));
     QSignalSpy failed(&m_shell->postgresOpener(), &App::PostgresOpener::failed);
 
-    m_shell->openPostgres(t);
+    m_shell->showPostgresSignIn(t);
 
+    // 1. Nothing is tried without the CRM password: the form waits for it, filled in.
     QCOMPARE(m_shell->window().currentPage(), &m_shell->databasePage());
+    QVERIFY(!m_shell->postgresOpener().isBusy());
+    QVERIFY(!m_shell->databasePage().isConnecting());
+    QCOMPARE(App::targetFromForm(m_shell->databasePage().connection()), t);
+    QTRY_COMPARE(QApplication::focusWidget()->objectName(), QStringLiteral("crmPasswordEdit"));
+    QVERIFY2(message().startsWith(u"Sign in to EasyCRM to open "_qs + t.address()),
+             qPrintable(message()));
+    auto *socialMessage = m_shell->socialPage().findChild<QLabel *>(QStringLiteral("messageText"));
+    QVERIFY(socialMessage->text().startsWith(QStringLiteral("No CRM database is open yet.")));
+    QVERIFY(m_passwords->reads.isEmpty());
+
+    // 2. The person types it and connects: the open goes as from the page.
+    QTest::keyClicks(QApplication::focusWidget(), kCrmPassword);
+    clickConnect();
     QTRY_COMPARE(failed.size(), 1);
     QVERIFY(!m_shell->session());
     QVERIFY(message().startsWith(QStringLiteral("No PostgreSQL server answers")));
-    // The form holds the command line's target, ready to be corrected.
-    QCOMPARE(App::targetFromForm(m_shell->databasePage().connection()), t);
-    auto *socialMessage = m_shell->socialPage().findChild<QLabel *>(QStringLiteral("messageText"));
-    QVERIFY(socialMessage->text().startsWith(QStringLiteral("No CRM database is open yet.")));
+    QCOMPARE(m_passwords->reads, QStringList{t.keychainAccount()});
 }
 
 void TestDatabaseConnect::badCredentialsAreShownAtTheUserField()
@@ -506,20 +493,6 @@ void TestDatabaseConnect::aDatabaseThatIsNotACrmDatabaseNamesWhatIsMissing()
                      .isEmpty());
 }
 
-void TestDatabaseConnect::anUnknownCrmUserIsShownAtTheUserNameField()
-{
-    if (!postgresAvailable())
-        QSKIP("needs PostgreSQL: run under tests/db/with-postgres.sh");
-    App::PostgresTarget t = targetOf(createCrm({}));
-    QVERIFY(!t.database.isEmpty());
-    t.userName = QStringLiteral("nobody");
-
-    QVERIFY(connectAndWait(t));
-
-    QVERIFY2(message().contains(u"nobody"), qPrintable(message()));
-    QVERIFY(isMarked(Field::UserName));
-}
-
 void TestDatabaseConnect::connectingSwitchesTheAppToPostgresAndBack()
 {
     if (!postgresAvailable())
@@ -560,7 +533,9 @@ void TestDatabaseConnect::connectingSwitchesTheAppToPostgresAndBack()
     settings.sync();
     QFile file(settings.fileName());
     QVERIFY(file.open(QIODevice::ReadOnly));
-    QVERIFY(!file.readAll().contains("typed-pass"));
+    const QByteArray stored = file.readAll();
+    QVERIFY(!stored.contains("typed-pass"));
+    QVERIFY(!stored.contains(kPostgresCrmPassword));
     QVERIFY(!Testing::saveScreenshot(m_shell->window(), QStringLiteral("database-postgres-open"))
                  .isEmpty());
 
@@ -584,7 +559,10 @@ void TestDatabaseConnect::aCommandLineOpenUsesTheKeychainAndShowsSocialIntegrati
     m_passwords->entries.insert(t.keychainAccount(), QStringLiteral("kept-pass"));
     QSignalSpy switched(m_shell.get(), &App::AppShell::sessionChanged);
 
-    m_shell->openPostgres(t);
+    m_shell->showPostgresSignIn(t);
+    QTRY_COMPARE(QApplication::focusWidget()->objectName(), QStringLiteral("crmPasswordEdit"));
+    QTest::keyClicks(QApplication::focusWidget(), kCrmPassword);
+    QTest::keyClick(QApplication::focusWidget(), Qt::Key_Return);
 
     QTRY_COMPARE_WITH_TIMEOUT(switched.size(), 1, kOpenTimeoutMs);
     QCOMPARE(m_passwords->reads, QStringList{t.keychainAccount()});

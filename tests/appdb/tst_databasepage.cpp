@@ -61,6 +61,9 @@ private slots:
     void connectingDisablesTheFormAndCancelGivesItBack();
     void openErrorsAreShownInlineAtTheirField_data();
     void openErrorsAreShownInlineAtTheirField();
+    void signInRefusalsAreShownUnderTheirField_data();
+    void signInRefusalsAreShownUnderTheirField();
+    void theFocusGoesToWhatIsMissing();
     void serverTextIsShownAsPlainText();
     void currentDatabaseIsShown();
     void tabGoesThroughTheFormInReadingOrder();
@@ -89,6 +92,7 @@ void TestDatabasePage::init()
     m_page = std::make_unique<Page>();
     m_page->setSslModes(kSslModes);
     m_page->setConnection(validConnection());
+    child<QLineEdit>("crmPasswordEdit")->setText(QStringLiteral("crm-pass"));
     m_page->resize(820, 900);
     m_page->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_page.get()));
@@ -130,6 +134,7 @@ void TestDatabasePage::aValidFormIsSentTrimmedWithThePassword()
     QCOMPARE(sent.userName, QStringLiteral("alice"));
     // A password is sent as typed: its spaces are part of it.
     QCOMPARE(requested.at(0).at(1).toString(), QStringLiteral(" s3cret pass "));
+    QCOMPARE(requested.at(0).at(3).toString(), QStringLiteral("crm-pass"));
     QVERIFY(m_page->message().isEmpty());
 }
 
@@ -161,7 +166,9 @@ void TestDatabasePage::invalidInputStaysOnThePageWithItsMessage_data()
     row("empty-user", "userEdit", " ", Field::User,
         "Enter the user the app signs in to PostgreSQL as.");
     row("empty-crm-user-name", "userNameEdit", "", Field::UserName,
-        "Enter your EasyCRM user name.");
+        "Enter your EasyCRM user name or e-mail address.");
+    row("empty-crm-password", "crmPasswordEdit", "", Field::CrmPassword,
+        "Enter your EasyCRM password.");
 }
 
 void TestDatabasePage::invalidInputStaysOnThePageWithItsMessage()
@@ -182,7 +189,8 @@ void TestDatabasePage::invalidInputStaysOnThePageWithItsMessage()
     QVERIFY(isMarked(qPrintable(input)));
     QTRY_COMPARE(QApplication::focusWidget(), edit);
     // Only the field at fault is marked.
-    for (const char *other : {"hostEdit", "databaseEdit", "userEdit", "userNameEdit"}) {
+    for (const char *other :
+         {"hostEdit", "databaseEdit", "userEdit", "userNameEdit", "crmPasswordEdit"}) {
         if (input != QLatin1String(other))
             QVERIFY2(!isMarked(other), other);
     }
@@ -212,10 +220,19 @@ void TestDatabasePage::emptyTenantMeansTheHost()
 void TestDatabasePage::passwordFieldIsClearedWhenSent()
 {
     auto *password = child<QLineEdit>("passwordEdit");
+    auto *crmPassword = child<QLineEdit>("crmPasswordEdit");
     QCOMPARE(password->echoMode(), QLineEdit::Password);
+    QCOMPARE(crmPassword->echoMode(), QLineEdit::Password);
     QTest::keyClicks(password, QStringLiteral("s3cret"));
     clickConnect();
     QVERIFY(password->text().isEmpty());
+    QVERIFY(crmPassword->text().isEmpty());
+    // The next Connect needs the CRM password typed again.
+    QSignalSpy requested(m_page.get(), &Page::connectRequested);
+    clickConnect();
+    QCOMPARE(requested.size(), 0);
+    QCOMPARE(m_page->fieldError(Field::CrmPassword),
+             QStringLiteral("Enter your EasyCRM password."));
 }
 
 void TestDatabasePage::withoutKeychainThePasswordIsNeverRemembered()
@@ -238,6 +255,7 @@ void TestDatabasePage::withKeychainRememberingIsOfferedAndFollowed()
     QSignalSpy requested(m_page.get(), &Page::connectRequested);
     clickConnect();
     remember->setChecked(false);
+    child<QLineEdit>("crmPasswordEdit")->setText(QStringLiteral("crm-pass"));
     clickConnect();
     QCOMPARE(requested.size(), 2);
     QCOMPARE(requested.at(0).at(2).toBool(), true);
@@ -298,6 +316,59 @@ void TestDatabasePage::openErrorsAreShownInlineAtTheirField()
              1);
 }
 
+void TestDatabasePage::signInRefusalsAreShownUnderTheirField_data()
+{
+    QTest::addColumn<Field>("field");
+    QTest::addColumn<QString>("input");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("unknown-tenant") << Field::Tenant << QStringLiteral("tenantEdit")
+                                    << QStringLiteral("The CRM has no tenant named Acme.");
+    QTest::newRow("wrong-password")
+        << Field::CrmPassword << QStringLiteral("crmPasswordEdit")
+        << QStringLiteral("The user name, e-mail address or password is not correct.");
+    QTest::newRow("locked-out")
+        << Field::UserName << QStringLiteral("userNameEdit")
+        << QStringLiteral("Too many failed sign-ins: this account is locked until 14:35. Try "
+                          "again in 5 minutes, or ask an administrator to unlock it.");
+}
+
+void TestDatabasePage::signInRefusalsAreShownUnderTheirField()
+{
+    QFETCH(Field, field);
+    QFETCH(QString, input);
+    QFETCH(QString, message);
+    m_page->showConnecting(QStringLiteral("crm-db.example.com:5433/easycrm"));
+
+    m_page->showSignInRefused(field, message);
+
+    QVERIFY(!m_page->isConnecting());
+    QCOMPARE(m_page->fieldError(field), message);
+    QVERIFY(isMarked(qPrintable(input)));
+    QTRY_COMPARE(QApplication::focusWidget(), m_page->findChild<QWidget *>(input));
+    // At the field alone: the strip above the form stays away.
+    QVERIFY(m_page->message().isEmpty());
+    for (Field other : {Field::Tenant, Field::UserName, Field::CrmPassword}) {
+        if (other != field)
+            QVERIFY(m_page->fieldError(other).isEmpty());
+    }
+    // Typing the fix takes the mistake away.
+    QTest::keyClicks(m_page->findChild<QWidget *>(input), QStringLiteral("x"));
+    QVERIFY(m_page->fieldError(field).isEmpty());
+}
+
+void TestDatabasePage::theFocusGoesToWhatIsMissing()
+{
+    // Everything the command line can give is there: the CRM password is what is left.
+    child<QLineEdit>("crmPasswordEdit")->clear();
+    QCOMPARE(m_page->focusFirstMissing(), Field::CrmPassword);
+    QTRY_COMPARE(QApplication::focusWidget(), child<QWidget>("crmPasswordEdit"));
+    child<QLineEdit>("userNameEdit")->clear();
+    QCOMPARE(m_page->focusFirstMissing(), Field::UserName);
+    child<QLineEdit>("databaseEdit")->clear();
+    QCOMPARE(m_page->focusFirstMissing(), Field::Database);
+    QTRY_COMPARE(QApplication::focusWidget(), child<QWidget>("databaseEdit"));
+}
+
 void TestDatabasePage::serverTextIsShownAsPlainText()
 {
     m_page->showConnectError(Field::None, QStringLiteral("Refused."),
@@ -322,10 +393,11 @@ void TestDatabasePage::currentDatabaseIsShown()
 void TestDatabasePage::tabGoesThroughTheFormInReadingOrder()
 {
     m_page->setKeychainAvailable(false);
-    const QStringList order{QStringLiteral("hostEdit"),     QStringLiteral("portSpin"),
-                            QStringLiteral("databaseEdit"), QStringLiteral("userEdit"),
-                            QStringLiteral("passwordEdit"), QStringLiteral("sslModeCombo"),
-                            QStringLiteral("tenantEdit"),   QStringLiteral("userNameEdit")};
+    const QStringList order{QStringLiteral("hostEdit"),       QStringLiteral("portSpin"),
+                            QStringLiteral("databaseEdit"),   QStringLiteral("userEdit"),
+                            QStringLiteral("passwordEdit"),   QStringLiteral("sslModeCombo"),
+                            QStringLiteral("tenantEdit"),     QStringLiteral("userNameEdit"),
+                            QStringLiteral("crmPasswordEdit")};
     child<QLineEdit>("hostEdit")->setFocus();
     QTRY_COMPARE(QApplication::focusWidget()->objectName(), order.first());
     for (qsizetype i = 1; i < order.size(); ++i) {
@@ -340,6 +412,7 @@ void TestDatabasePage::screenshots_data()
     QTest::newRow("form") << QStringLiteral("database-page");
     QTest::newRow("connecting") << QStringLiteral("database-page-connecting");
     QTest::newRow("not-a-crm-database") << QStringLiteral("database-page-error");
+    QTest::newRow("sign-in-refused") << QStringLiteral("database-page-sign-in-refused");
 }
 
 void TestDatabasePage::screenshots()
@@ -357,6 +430,12 @@ void TestDatabasePage::screenshots()
                                  QStringLiteral("crm-db.example.com:5433/easycrm is not an "
                                                 "EasyCRM database: the column "
                                                 "AbpAuditLogs.ApplicationName is missing."));
+    if (name.endsWith(u"refused")) {
+        child<QLineEdit>("crmPasswordEdit")->clear(); // Connect took it
+        m_page->showSignInRefused(Field::CrmPassword,
+                                  QStringLiteral("The user name, e-mail address or password is "
+                                                 "not correct."));
+    }
     const QString path = Testing::saveScreenshot(*m_page, name);
     QVERIFY2(!path.isEmpty(), qPrintable(name));
     QImage image(path);

@@ -7,6 +7,8 @@
 #include <QSet>
 #include <QTest>
 
+#include <optional>
+
 using namespace EasyCrm;
 
 class TestIds final : public QObject
@@ -17,6 +19,8 @@ private slots:
     void concurrencyStampIsAbpShaped();
     void guidsAreVersion4AndDistinct();
     void wipeClearsOwnedSecret();
+    void wipeClearsOwnedSecretText();
+    void secretStringKeepsTheTextUntilItsLastCopyGoes();
     void everyErrorCodeHasAName();
 };
 
@@ -50,6 +54,41 @@ void TestIds::wipeClearsOwnedSecret()
     wipe(shared);
     QVERIFY(shared.isEmpty());
     QCOMPARE(otherHolder, QByteArray("shared-value"));
+}
+
+void TestIds::wipeClearsOwnedSecretText()
+{
+    QString typed = QStringLiteral("crm-") + QString::number(4711); // a buffer of its own
+    QVERIFY(typed.isDetached());
+    wipe(typed);
+    QVERIFY(typed.isEmpty());
+
+    // A buffer someone else still holds is theirs: let go of, not overwritten.
+    QString shared = QStringLiteral("shared-") + QString::number(4711);
+    const QString otherHolder = shared;
+    wipe(shared);
+    QVERIFY(shared.isEmpty());
+    QCOMPARE(otherHolder, QStringLiteral("shared-4711"));
+
+    // A literal lives in read-only memory: only let go of.
+    QString literal = QStringLiteral("literal-password");
+    wipe(literal);
+    QVERIFY(literal.isEmpty());
+}
+
+void TestIds::secretStringKeepsTheTextUntilItsLastCopyGoes()
+{
+    std::optional<SecretString> first(SecretString(QStringLiteral("pw-") + QString::number(42)));
+    SecretString second = *first;
+    first.reset();
+    QCOMPARE(second.text(), QStringLiteral("pw-42"));
+    SecretString third;
+    third = second;
+    second.clear();
+    QVERIFY(second.isEmpty());
+    QCOMPARE(third.text(), QStringLiteral("pw-42"));
+    third = third; // assigning to itself keeps it
+    QCOMPARE(third.text(), QStringLiteral("pw-42"));
 }
 
 void TestIds::everyErrorCodeHasAName()

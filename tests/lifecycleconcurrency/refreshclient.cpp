@@ -1,9 +1,9 @@
 // One desktop client of the refresh concurrency test (tst_pg_refreshconcurrency): opens the
-// tenant's PostgreSQL CRM database as the app does (Workspace::openProduction) and runs the
-// refresh scheduler's sweep again and again, one sweep per round, as the app's timer would.
-// It links the libraries, never the app.
+// tenant's PostgreSQL CRM database as the headless sweep does (Workspace::openUnattended: the
+// sweep works for no signed-in user) and runs the refresh scheduler's sweep again and again,
+// one sweep per round, as the app's timer would. It links the libraries, never the app.
 //
-//   easycrm_refreshclient --database NAME --tenant NAME --user NAME --rounds N --round-ms MS
+//   easycrm_refreshclient --database NAME --rounds N --round-ms MS
 //
 // The server comes from EASYCRM_TEST_PG_* (tests/db/with-postgres.sh). A round starts no
 // sooner than MS after the previous one started. stdout, once all rounds are done: one line
@@ -90,18 +90,15 @@ int main(int argc, char **argv)
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
     const QCommandLineOption database(QStringLiteral("database"), {}, QStringLiteral("name"));
-    const QCommandLineOption tenant(QStringLiteral("tenant"), {}, QStringLiteral("name"));
-    const QCommandLineOption user(QStringLiteral("user"), {}, QStringLiteral("name"));
     const QCommandLineOption rounds(QStringLiteral("rounds"), {}, QStringLiteral("n"));
     const QCommandLineOption roundMs(QStringLiteral("round-ms"), {}, QStringLiteral("ms"));
-    parser.addOptions({database, tenant, user, rounds, roundMs});
+    parser.addOptions({database, rounds, roundMs});
     parser.process(app);
 
     Db::PostgresSettings settings = postgresServerSettings();
     settings.database = parser.value(database);
     SystemClock clock;
-    auto workspace = Workspace::openProduction(
-        settings, clock, ProductionIdentity{parser.value(tenant), parser.value(user)});
+    auto workspace = Workspace::openUnattended(settings, clock);
     if (!workspace) {
         printLine({{QStringLiteral("failed"), 1},
                    {QStringLiteral("open"), errorCodeName(workspace.error().code)}});

@@ -17,6 +17,7 @@
 #include "core/service/workspace.h"
 #include "tests/lifecycleconcurrency/refreshfleet.h"
 #include "tests/support/postgrescrm.h"
+#include "tests/support/postgrescrmsignin.h"
 #include "tests/support/sandboxserver.h"
 
 #include <QJsonDocument>
@@ -81,8 +82,8 @@ void TestRefreshConcurrency::initTestCase()
     auto crm = createPostgresCrm(QStringLiteral("refreshfleet"));
     QVERIFY2(crm.ok(), qPrintable(crm.ok() ? QString() : crm.error().detail));
     m_crm = crm.value();
-    auto workspace = Workspace::openProduction(
-        m_crm->settings, m_clock, ProductionIdentity{m_crm->tenantName, m_crm->userName});
+    auto workspace =
+        Workspace::openProduction(m_crm->settings, m_clock, fixtureCredentials(*m_crm));
     QVERIFY2(workspace.ok(), qPrintable(workspace.ok() ? QString() : workspace.error().detail));
     m_workspace = std::move(workspace).value();
     SandboxRegistration sandbox;
@@ -102,8 +103,7 @@ std::unique_ptr<QProcess> TestRefreshConcurrency::startClient()
     auto client = std::make_unique<QProcess>();
     client->setProgram(QStringLiteral(EASYCRM_REFRESH_CLIENT));
     client->setArguments({QStringLiteral("--database"), m_crm->settings.database,
-                          QStringLiteral("--tenant"), m_crm->tenantName, QStringLiteral("--user"),
-                          m_crm->userName, QStringLiteral("--rounds"), QString::number(kRounds),
+                          QStringLiteral("--rounds"), QString::number(kRounds),
                           QStringLiteral("--round-ms"), QString::number(kRoundMs)});
     client->setProcessChannelMode(QProcess::ForwardedErrorChannel);
     client->start();

@@ -15,6 +15,7 @@
 #include "core/service/connectionservice.h"
 #include "core/service/workspace.h"
 #include "tests/support/postgrescrm.h"
+#include "tests/support/postgrescrmsignin.h"
 #include "tests/support/scriptedbrowser.h"
 
 #include <QCommandLineParser>
@@ -102,7 +103,7 @@ int main(int argc, char **argv)
     settings.database = parser.value(database);
     SystemClock clock;
     auto workspace = Workspace::openProduction(
-        settings, clock, ProductionIdentity{parser.value(tenant), parser.value(user)});
+        settings, clock, fixtureCredentials(parser.value(tenant), parser.value(user)));
     if (!workspace) {
         return finish({{QStringLiteral("outcome"), QStringLiteral("failed")},
                        {QStringLiteral("code"), errorCodeName(workspace.error().code)},

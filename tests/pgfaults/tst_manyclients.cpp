@@ -15,6 +15,7 @@
 #include "core/service/workspace.h"
 #include "tests/pgfaults/pgfaultsupport.h"
 #include "tests/support/postgrescrm.h"
+#include "tests/support/postgrescrmsignin.h"
 #include "tests/support/sandboxserver.h"
 
 #include <QJsonDocument>
@@ -119,8 +120,8 @@ void TestManyClients::init()
     auto crm = createPostgresCrm(QStringLiteral("clients"));
     QVERIFY2(crm.ok(), qPrintable(crm.ok() ? QString() : crm.error().detail));
     m_crm = crm.value();
-    auto workspace = Workspace::openProduction(
-        m_crm->settings, m_clock, ProductionIdentity{m_crm->tenantName, m_crm->userName});
+    auto workspace =
+        Workspace::openProduction(m_crm->settings, m_clock, fixtureCredentials(*m_crm));
     QVERIFY2(workspace.ok(), qPrintable(workspace.ok() ? QString() : workspace.error().detail));
     m_workspace = std::move(workspace).value();
     SandboxRegistration sandbox;

@@ -1,14 +1,17 @@
 // Opening the tenant's production CRM database (DESIGN §6, issue 3): the schema contract
 // checked first and its first missing table or column named, only the module's tables
 // migrated (once, however many clients start together), the server's key ring read and never
-// written, the identity resolved, and clear errors for a server that does not answer or
-// refuses the login. Runs against the PostgreSQL server of tests/db/with-postgres.sh; without
-// one only the unreachable-server case runs.
+// written, the CRM user signed in with their password (once, however often the app opens the
+// database for them), and clear errors for a server that does not answer or refuses the
+// login. Runs against the PostgreSQL server of tests/db/with-postgres.sh; without one only the
+// unreachable-server case runs.
 #include "core/crypto/dataprotector.h"
 #include "core/db/database.h"
 #include "core/db/migrations.h"
+#include "core/service/crmcontract.h"
 #include "core/service/workspace.h"
 #include "tests/support/postgrescrm.h"
+#include "tests/support/postgrescrmsignin.h"
 
 #include <QSqlQuery>
 #include <QTcpServer>
@@ -26,6 +29,12 @@ namespace {
 
 // A password no message may ever repeat.
 const QString kPassword = QStringLiteral("Pa55-never-shown-9f3c");
+
+// The seeded user, signed in with a password that must never be repeated either.
+CrmCredentials credentials()
+{
+    return {u"Acme"_qs, u"admin"_qs, SecretString(kPassword)};
+}
 
 QString codeName(ErrorCode code)
 {
@@ -100,8 +109,12 @@ private slots:
     void missingTableIsNamed();
     void databaseWithoutAbpTablesIsNotACrmDatabase();
     void columnsOfNewerAbpVersionsAreOptional();
-    void identityIsResolved_data();
-    void identityIsResolved();
+    void signInIsChecked_data();
+    void signInIsChecked();
+    void aRefusedSignInWritesOnlyItsSecurityLogRow();
+    void reopeningForTheSignedInUserSignsInOnce();
+    void aSignInOpensNoOtherDatabase();
+    void anUnattendedOpenActsForNoUser();
     void keyRingWithoutUsableKeyIsRefused_data();
     void keyRingWithoutUsableKeyIsRefused();
     void twoClientsStartingTogetherMigrateOnce();
@@ -112,7 +125,7 @@ private slots:
 
 private:
     [[nodiscard]] bool create(const PostgresCrmOptions &options = {});
-    Result<std::unique_ptr<Workspace>> open(const ProductionIdentity &identity);
+    Result<std::unique_ptr<Workspace>> open(const CrmCredentials &credentials);
     Result<std::unique_ptr<Workspace>> open();
     void expectRefused(const Result<std::unique_ptr<Workspace>> &opened, ErrorCode code,
                        const QString &messagePart);
@@ -148,14 +161,14 @@ bool TestWorkspace::create(const PostgresCrmOptions &options)
     return true;
 }
 
-Result<std::unique_ptr<Workspace>> TestWorkspace::open(const ProductionIdentity &identity)
+Result<std::unique_ptr<Workspace>> TestWorkspace::open(const CrmCredentials &credentials)
 {
-    return Workspace::openProduction(m_crm->settings, m_clock, identity);
+    return Workspace::openProduction(m_crm->settings, m_clock, credentials);
 }
 
 Result<std::unique_ptr<Workspace>> TestWorkspace::open()
 {
-    return open({m_crm->tenantName, m_crm->userName});
+    return open(fixtureCredentials(*m_crm));
 }
 
 void TestWorkspace::expectRefused(const Result<std::unique_ptr<Workspace>> &opened, ErrorCode code,
@@ -243,7 +256,7 @@ void TestWorkspace::databaseWithoutAbpTablesIsNotACrmDatabase()
     QVERIFY(create({PostgresCrmOptions::Contents::Empty, false}));
     // Some other application's database.
     QVERIFY(exec(m_crm->settings, QStringLiteral("CREATE TABLE orders (id integer)")));
-    expectRefused(open({QString(), QStringLiteral("admin")}), ErrorCode::SchemaMismatch,
+    expectRefused(open(fixtureCredentials(QString(), u"admin"_qs)), ErrorCode::SchemaMismatch,
                   m_crm->settings.database + u" is not an EasyCRM database"_qs);
     QCOMPARE(tables(m_crm->settings), QStringList{QStringLiteral("orders")});
 }
@@ -258,63 +271,145 @@ void TestWorkspace::columnsOfNewerAbpVersionsAreOptional()
     QVERIFY2(opened.ok(), qPrintable(opened.ok() ? QString() : opened.error().message));
 }
 
-void TestWorkspace::identityIsResolved_data()
+void TestWorkspace::signInIsChecked_data()
 {
     QTest::addColumn<QString>("tenant");
     QTest::addColumn<QString>("user");
+    QTest::addColumn<QString>("password"); // empty: the fixture's
     QTest::addColumn<ErrorCode>("code");
     QTest::addColumn<QString>("messagePart");
     const QString ok;
-    QTest::newRow("seeded-user") << u"Acme"_qs << u"admin"_qs << ErrorCode::None << ok;
-    QTest::newRow("names-ignore-case") << u"ACME"_qs << u"Admin"_qs << ErrorCode::None << ok;
-    QTest::newRow("host-user") << QString() << u"host.admin"_qs << ErrorCode::None << ok;
-    QTest::newRow("unknown-tenant")
-        << u"Globex"_qs << u"admin"_qs << ErrorCode::NotFound << u"no tenant named Globex"_qs;
-    QTest::newRow("unknown-user") << u"Acme"_qs << u"mallory"_qs << ErrorCode::NotFound
-                                  << u"The tenant Acme has no user named mallory"_qs;
-    QTest::newRow("user-of-another-tenant")
-        << u"Acme"_qs << u"initech.admin"_qs << ErrorCode::NotFound << u"no user named"_qs;
-    QTest::newRow("host-user-named-as-tenant-user")
-        << u"Acme"_qs << u"host.admin"_qs << ErrorCode::NotFound << u"no user named"_qs;
-    QTest::newRow("tenant-user-named-as-host-user")
-        << QString() << u"admin"_qs << ErrorCode::NotFound << u"The host has no user named"_qs;
-    QTest::newRow("inactive-user")
-        << u"Acme"_qs << u"sleeper"_qs << ErrorCode::UserInactive << u"sleeper is not active"_qs;
-    QTest::newRow("deleted-user") << u"Acme"_qs << u"gone"_qs << ErrorCode::NotFound
-                                  << u"no user named gone"_qs;
+    const QString right;
+    const QString wrongCredentials =
+        u"The user name, e-mail address or password is not correct."_qs;
+    const auto row = [](const char *name, const QString &tenant, const QString &user,
+                        const QString &password, ErrorCode code, const QString &part) {
+        QTest::newRow(name) << tenant << user << password << code << part;
+    };
+    row("seeded-user", u"Acme"_qs, u"admin"_qs, right, ErrorCode::None, ok);
+    row("names-ignore-case", u"ACME"_qs, u"Admin"_qs, right, ErrorCode::None, ok);
+    row("e-mail-address", u"Acme"_qs, u"admin@example.com"_qs, right, ErrorCode::None, ok);
+    row("host-user", QString(), u"host.admin"_qs, right, ErrorCode::None, ok);
+    row("unknown-tenant", u"Umbrella"_qs, u"admin"_qs, right, ErrorCode::NotFound,
+        u"no tenant named Umbrella"_qs);
+    row("wrong-password", u"Acme"_qs, u"admin"_qs, u"1q2w3E"_qs, ErrorCode::InvalidCredentials,
+        wrongCredentials);
+    // Unknown or somewhere else: the same answer as a wrong password, so names stay unknown.
+    row("unknown-user", u"Acme"_qs, u"mallory"_qs, right, ErrorCode::InvalidCredentials,
+        wrongCredentials);
+    row("user-of-another-tenant", u"Acme"_qs, u"globex.admin"_qs, right,
+        ErrorCode::InvalidCredentials, wrongCredentials);
+    row("host-user-named-as-tenant-user", u"Acme"_qs, u"host.admin"_qs, right,
+        ErrorCode::InvalidCredentials, wrongCredentials);
+    row("tenant-user-named-as-host-user", QString(), u"admin"_qs, right,
+        ErrorCode::InvalidCredentials, wrongCredentials);
+    row("inactive-user", u"Acme"_qs, u"sleeper"_qs, right, ErrorCode::UserInactive,
+        u"sleeper is not active"_qs);
+    row("locked-out-user", u"Acme"_qs, u"locked.out"_qs, right, ErrorCode::UserLockedOut,
+        u"Try again in 30 minute"_qs);
+    row("deleted-user", u"Acme"_qs, u"gone"_qs, right, ErrorCode::UserDeleted,
+        u"gone has been deleted"_qs);
 }
 
-void TestWorkspace::identityIsResolved()
+void TestWorkspace::signInIsChecked()
 {
     QFETCH(QString, tenant);
     QFETCH(QString, user);
+    QFETCH(QString, password);
     QFETCH(ErrorCode, code);
     QFETCH(QString, messagePart);
-    QVERIFY(create());
+    PostgresCrmOptions options;
+    options.signInUsers = true;
+    QVERIFY(create(options));
     {
         auto db = Db::Database::openPostgres(m_crm->settings);
         QVERIFY(db.ok());
-        auto initech = insertAbpTenant(*db.value(), QStringLiteral("Initech"));
-        QVERIFY(initech.ok());
-        for (const AbpUserSpec &spec :
-             {AbpUserSpec{std::nullopt, u"host.admin"_qs, true, false},
-              AbpUserSpec{initech.value(), u"initech.admin"_qs, true, false},
-              AbpUserSpec{m_crm->tenantId, u"sleeper"_qs, false, false},
-              AbpUserSpec{m_crm->tenantId, u"gone"_qs, true, true}})
-            QVERIFY(insertAbpUser(*db.value(), spec).ok());
+        QVERIFY(insertAbpUser(*db.value(), {m_crm->tenantId, u"gone"_qs, true, true}).ok());
     }
+    CrmCredentials credentials = fixtureCredentials(tenant, user);
+    if (!password.isEmpty())
+        credentials.password = SecretString(password);
 
-    auto opened = open({tenant, user});
-    if (code != ErrorCode::None)
+    auto opened = open(credentials);
+    if (code != ErrorCode::None) {
+        QVERIFY(opened.ok() || !opened.error().message.contains(credentials.password.text()));
         return expectRefused(opened, code, messagePart);
+    }
     QVERIFY2(opened.ok(), qPrintable(opened.ok() ? QString() : opened.error().message));
     const SessionUser &session = opened.value()->user();
-    QCOMPARE(session.userName.toLower(), user.toLower());
+    QCOMPARE(session.userName.toLower(), user.section(u'@', 0, 0).toLower());
     QCOMPARE(session.tenantId.has_value(), !tenant.isEmpty());
+    QVERIFY(opened.value()->signedIn());
     if (!tenant.isEmpty()) {
         QCOMPARE(*session.tenantId, m_crm->tenantId);
         QCOMPARE(session.tenantName, m_crm->tenantName);
+    } else {
+        // The host's own role grants: the module's host administrator.
+        QCOMPARE(session.permissions, QSet<QString>(Contract::kSocialCrmPermissions.cbegin(),
+                                                    Contract::kSocialCrmPermissions.cend()));
     }
+}
+
+void TestWorkspace::aRefusedSignInWritesOnlyItsSecurityLogRow()
+{
+    QVERIFY(create());
+    const QStringList before = tables(m_crm->settings);
+
+    CrmCredentials credentials = fixtureCredentials(*m_crm);
+    credentials.password = SecretString(kPassword);
+    expectRefused(open(credentials), ErrorCode::InvalidCredentials, u"not correct"_qs);
+
+    // No module table was created; ABP's login wrote its row and counted the failure.
+    QCOMPARE(tables(m_crm->settings), before);
+    QCOMPARE(values(m_crm->settings, u"SELECT \"Action\" FROM \"AbpSecurityLogs\""_qs),
+             QStringList{u"LoginFailed"_qs});
+    QCOMPARE(values(m_crm->settings, u"SELECT \"AccessFailedCount\" FROM \"AbpUsers\""_qs),
+             QStringList{u"1"_qs});
+}
+
+void TestWorkspace::reopeningForTheSignedInUserSignsInOnce()
+{
+    QVERIFY(create());
+    std::optional<SignedIn> signedIn;
+    {
+        auto opened = open();
+        QVERIFY2(opened.ok(), qPrintable(opened.ok() ? QString() : opened.error().message));
+        signedIn = opened.value()->signedIn();
+    }
+    QVERIFY(signedIn);
+
+    auto reopened = Workspace::reopenProduction(m_crm->settings, m_clock, *signedIn);
+    QVERIFY2(reopened.ok(), qPrintable(reopened.ok() ? QString() : reopened.error().message));
+    QCOMPARE(reopened.value()->user().userId, m_crm->userId);
+    QCOMPARE(reopened.value()->user().tenantId, std::optional(m_crm->tenantId));
+    QCOMPARE(values(m_crm->settings, u"SELECT \"Action\" FROM \"AbpSecurityLogs\""_qs),
+             QStringList{u"LoginSucceeded"_qs});
+}
+
+void TestWorkspace::aSignInOpensNoOtherDatabase()
+{
+    QVERIFY(create());
+    auto opened = open();
+    QVERIFY(opened.ok());
+    const SignedIn signedIn = *opened.value()->signedIn();
+    const PostgresCrm first = *m_crm;
+    QVERIFY(create());
+
+    const auto other = Workspace::reopenProduction(m_crm->settings, m_clock, signedIn);
+    expectRefused(other, ErrorCode::DatabaseOpenFailed, u"Sign in to"_qs);
+    QVERIFY(dropPostgresCrm(first).ok());
+}
+
+void TestWorkspace::anUnattendedOpenActsForNoUser()
+{
+    QVERIFY(create());
+    auto opened = Workspace::openUnattended(m_crm->settings, m_clock);
+    QVERIFY2(opened.ok(), qPrintable(opened.ok() ? QString() : opened.error().message));
+    QVERIFY(opened.value()->user().userId.isNull());
+    QVERIFY(opened.value()->user().permissions.isEmpty());
+    QVERIFY(!opened.value()->signedIn());
+    QVERIFY(values(m_crm->settings, u"SELECT \"Action\" FROM \"AbpSecurityLogs\""_qs).isEmpty());
+    QVERIFY(opened.value()->database().appliedVersions().ok());
 }
 
 void TestWorkspace::keyRingWithoutUsableKeyIsRefused_data()
@@ -338,6 +433,8 @@ void TestWorkspace::keyRingWithoutUsableKeyIsRefused()
         values(m_crm->settings, u"SELECT \"Xml\" FROM \"DataProtectionKeys\""_qs);
 
     expectRefused(open(), ErrorCode::NoDefaultKey, u"no Data Protection key"_qs);
+    // Refused before the sign-in: no login was attempted, so none was logged.
+    QVERIFY(values(m_crm->settings, u"SELECT \"Id\" FROM \"AbpSecurityLogs\""_qs).isEmpty());
     // The server's key ring is the server's: nothing was added to it.
     QCOMPARE(values(m_crm->settings, u"SELECT \"Xml\" FROM \"DataProtectionKeys\""_qs), keysBefore);
 }
@@ -351,8 +448,8 @@ void TestWorkspace::twoClientsStartingTogetherMigrateOnce()
     Error errors[2];
     const auto client = [&](int index) {
         start.arrive_and_wait();
-        auto opened = Workspace::openProduction(m_crm->settings, m_clock,
-                                                {m_crm->tenantName, m_crm->userName});
+        auto opened =
+            Workspace::openProduction(m_crm->settings, m_clock, fixtureCredentials(*m_crm));
         if (!opened)
             errors[index] = opened.error();
     };
@@ -380,7 +477,7 @@ void TestWorkspace::unreachableServerIsToldApart()
     settings.user = QStringLiteral("crm_app");
     settings.password = kPassword;
     settings.connectTimeoutSeconds = 5;
-    const auto opened = Workspace::openProduction(settings, m_clock, {u"Acme"_qs, u"admin"_qs});
+    const auto opened = Workspace::openProduction(settings, m_clock, credentials());
     expectRefused(opened, ErrorCode::DatabaseUnreachable,
                   QStringLiteral("127.0.0.1:%1").arg(settings.port));
     QVERIFY(!opened.error().message.contains(kPassword));
@@ -415,11 +512,9 @@ void TestWorkspace::refusedLoginIsToldApart()
         QVERIFY(exec(server, u"SELECT pg_reload_conf()"_qs));
     }
     // The server rereads its configuration in the background.
-    QTRY_COMPARE(
-        codeName(
-            Workspace::openProduction(settings, m_clock, {u"Acme"_qs, u"admin"_qs}).error().code),
-        codeName(ErrorCode::DatabaseCredentialsRejected));
-    const auto opened = Workspace::openProduction(settings, m_clock, {u"Acme"_qs, u"admin"_qs});
+    QTRY_COMPARE(codeName(Workspace::openProduction(settings, m_clock, credentials()).error().code),
+                 codeName(ErrorCode::DatabaseCredentialsRejected));
+    const auto opened = Workspace::openProduction(settings, m_clock, credentials());
     expectRefused(opened, ErrorCode::DatabaseCredentialsRejected, u"refused the user crm_app"_qs);
     QVERIFY(!opened.error().message.contains(kPassword));
     QVERIFY(!opened.error().detail.contains(kPassword));
@@ -429,7 +524,7 @@ void TestWorkspace::missingDatabaseIsNamed()
 {
     Db::PostgresSettings settings = postgresServerSettings();
     settings.database = QStringLiteral("easycrm_no_such_database");
-    const auto opened = Workspace::openProduction(settings, m_clock, {u"Acme"_qs, u"admin"_qs});
+    const auto opened = Workspace::openProduction(settings, m_clock, credentials());
     expectRefused(opened, ErrorCode::DatabaseOpenFailed, u"has no database easycrm_no_such"_qs);
 }
 

@@ -10,6 +10,7 @@
 #include "core/db/database.h"
 #include "core/service/workspace.h"
 #include "tests/support/postgrescrm.h"
+#include "tests/support/postgrescrmsignin.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -176,8 +177,7 @@ Result<std::unique_ptr<Workspace>> TestWorkspaceKeyRing::openOnPostgres()
                 return r.error();
         }
     }
-    return Workspace::openProduction(m_crm->settings, m_clock,
-                                     {m_crm->tenantName, m_crm->userName});
+    return Workspace::openProduction(m_crm->settings, m_clock, fixtureCredentials(*m_crm));
 }
 
 QString TestWorkspaceKeyRing::payloadUnder(const ServerKey &key, const QByteArray &plaintext) const

@@ -2,6 +2,7 @@
 
 #include "core/common/ids.h"
 #include "core/db/sqlstatement.h"
+#include "tests/support/postgrescrmsignin.h"
 
 #include <QSqlRecord>
 
@@ -70,6 +71,20 @@ Result<void> CrmDatabase::open(const QString &name, const Clock &clock)
     m_tenantName = m_postgres->tenantName;
     m_tenantId = m_postgres->tenantId;
     return {};
+}
+
+Workspace *CrmDatabase::workspace(const Clock &clock)
+{
+    if (m_workspace || !m_postgres)
+        return m_workspace.get();
+    auto opened = Workspace::openProduction(m_postgres->settings, clock,
+                                            Testing::fixtureCredentials(*m_postgres));
+    if (!opened) {
+        qWarning().noquote() << "workspace:" << opened.error().message << opened.error().detail;
+        return nullptr;
+    }
+    m_workspace = std::move(opened).value();
+    return m_workspace.get();
 }
 
 Result<QUuid> CrmDatabase::insertTenant(const QString &name)

@@ -57,6 +57,11 @@ public:
     QUuid tenantId() const { return m_tenantId; }
     // PostgreSQL only: the fixture's own user (password kPostgresCrmPassword).
     QString fixtureUserName() const { return m_postgres ? m_postgres->userName : QString(); }
+    // A workspace on this database, for a service's key ring: the embedded one on SQLite; on
+    // PostgreSQL the fixture's own user signed in (the first call opens it). Null when it
+    // could not be opened (the reason is logged). Its clock must be near the real time: the
+    // fixture's keys are.
+    Workspace *workspace(const Clock &clock);
 
     [[nodiscard]] Result<QUuid> insertTenant(const QString &name);
     [[nodiscard]] Result<QUuid> insertUser(const UserSpec &spec);

@@ -1,6 +1,7 @@
 #include "tests/support/postgrescrm.h"
 
 #include "core/db/sqlstatement.h"
+#include "core/service/crmcontract.h"
 
 #include <QFile>
 #include <QRandomGenerator>
@@ -117,34 +118,6 @@ QString stamp()
     return QUuid::createUuid().toString(QUuid::Id128);
 }
 
-Result<QUuid> insertAdminRole(Db::Database &db, const QUuid &tenantId, const QUuid &userId)
-{
-    const QUuid roleId = QUuid::createUuid();
-    Db::SqlStatement role(db, QStringLiteral("fixture.role"));
-    role.prepare(QStringLiteral(
-        "INSERT INTO \"AbpRoles\" (\"Id\", \"TenantId\", \"Name\", \"NormalizedName\", "
-        "\"IsDefault\", \"IsStatic\", \"IsPublic\", \"EntityVersion\", \"CreationTime\", "
-        "\"ExtraProperties\", \"ConcurrencyStamp\") VALUES (:Id, :TenantId, 'admin', 'ADMIN', "
-        ":No, :Yes, :Yes, 0, :Now, '{}', :Stamp)"));
-    role.bind(QStringLiteral(":Id"), db.guid(roleId));
-    role.bind(QStringLiteral(":TenantId"), db.guid(tenantId));
-    role.bind(QStringLiteral(":No"), db.boolean(false));
-    role.bind(QStringLiteral(":Yes"), db.boolean(true));
-    role.bind(QStringLiteral(":Now"), db.timestamp(QDateTime::currentDateTimeUtc()));
-    role.bind(QStringLiteral(":Stamp"), stamp());
-    if (Result<void> r = role.exec(); !r)
-        return r.error();
-    Db::SqlStatement member(db, QStringLiteral("fixture.user-role"));
-    member.prepare(QStringLiteral("INSERT INTO \"AbpUserRoles\" (\"UserId\", \"RoleId\", "
-                                  "\"TenantId\") VALUES (:UserId, :RoleId, :TenantId)"));
-    member.bind(QStringLiteral(":UserId"), db.guid(userId));
-    member.bind(QStringLiteral(":RoleId"), db.guid(roleId));
-    member.bind(QStringLiteral(":TenantId"), db.guid(tenantId));
-    if (Result<void> r = member.exec(); !r)
-        return r.error();
-    return roleId;
-}
-
 // Two keys as a server that has run for a while holds them: the older one still valid, the
 // newer one (created ahead of its activation, as the key manager does) the default.
 Result<QList<QUuid>> seedKeyRing(Db::Database &db)
@@ -160,6 +133,33 @@ Result<QList<QUuid>> seedKeyRing(Db::Database &db)
     return QList<QUuid>{older.id, newer.id};
 }
 
+Result<void> seedSignInUsers(Db::Database &db, PostgresCrm &crm)
+{
+    SignInUsers &users = crm.signInUsers;
+    const Result<QUuid> host = insertAbpUser(db, {std::nullopt, users.hostAdmin});
+    if (!host)
+        return host.error();
+    users.hostAdminId = host.value();
+    if (const auto role = insertAbpRole(db, std::nullopt, u"admin"_qs, users.hostAdminId,
+                                        Contract::kSocialCrmPermissions);
+        !role)
+        return role.error();
+    const Result<QUuid> other = insertAbpTenant(db, users.otherTenant);
+    if (!other)
+        return other.error();
+    users.otherTenantId = other.value();
+    if (const auto user = insertAbpUser(db, {users.otherTenantId, users.otherTenantUser}); !user)
+        return user.error();
+    users.lockoutEnd = QDateTime::currentDateTimeUtc().addSecs(30 * 60);
+    AbpUserSpec locked{crm.tenantId, users.lockedOut};
+    locked.lockoutEnd = users.lockoutEnd;
+    if (const auto user = insertAbpUser(db, locked); !user)
+        return user.error();
+    if (const auto user = insertAbpUser(db, {crm.tenantId, users.inactive, false}); !user)
+        return user.error();
+    return {};
+}
+
 Result<void> seed(Db::Database &db, PostgresCrm &crm, const PostgresCrmOptions &options)
 {
     crm.tenantName = QStringLiteral("Acme");
@@ -168,12 +168,17 @@ Result<void> seed(Db::Database &db, PostgresCrm &crm, const PostgresCrmOptions &
     if (!tenant)
         return tenant.error();
     crm.tenantId = tenant.value();
-    const Result<QUuid> user = insertAbpUser(db, {crm.tenantId, crm.userName, true, false});
+    const Result<QUuid> user = insertAbpUser(db, {crm.tenantId, crm.userName});
     if (!user)
         return user.error();
     crm.userId = user.value();
-    if (const Result<QUuid> role = insertAdminRole(db, crm.tenantId, crm.userId); !role)
+    if (const Result<QUuid> role = insertAbpRole(db, crm.tenantId, u"admin"_qs, crm.userId, {});
+        !role)
         return role.error();
+    if (options.signInUsers) {
+        if (Result<void> r = seedSignInUsers(db, crm); !r)
+            return r;
+    }
     if (!options.dataProtectionKeys)
         return {};
     const Result<QList<QUuid>> keys = seedKeyRing(db);
@@ -347,10 +352,11 @@ Result<QUuid> insertAbpUser(Db::Database &db, const AbpUserSpec &user)
         "INSERT INTO \"AbpUsers\" (\"Id\", \"TenantId\", \"UserName\", \"NormalizedUserName\", "
         "\"Name\", \"Surname\", \"Email\", \"NormalizedEmail\", \"PasswordHash\", "
         "\"SecurityStamp\", \"IsActive\", \"ShouldChangePasswordOnNextLogin\", "
-        "\"EntityVersion\", \"ExtraProperties\", \"ConcurrencyStamp\", \"CreationTime\", "
-        "\"IsDeleted\") VALUES (:Id, :TenantId, :UserName, :NormalizedUserName, 'Ada', "
-        "'Admin', :Email, :NormalizedEmail, :PasswordHash, :SecurityStamp, :IsActive, :No, 0, "
-        "'{}', :Stamp, :Now, :IsDeleted)"));
+        "\"LockoutEnabled\", \"LockoutEnd\", \"EntityVersion\", \"ExtraProperties\", "
+        "\"ConcurrencyStamp\", \"CreationTime\", \"IsDeleted\") VALUES (:Id, :TenantId, "
+        ":UserName, :NormalizedUserName, 'Ada', 'Admin', :Email, :NormalizedEmail, "
+        ":PasswordHash, :SecurityStamp, :IsActive, :No, :LockoutEnabled, :LockoutEnd, 0, '{}', "
+        ":Stamp, :Now, :IsDeleted)"));
     st.bind(QStringLiteral(":Id"), db.guid(id));
     st.bind(QStringLiteral(":TenantId"), db.guidOrNull(user.tenantId));
     st.bind(QStringLiteral(":UserName"), user.userName);
@@ -364,9 +370,60 @@ Result<QUuid> insertAbpUser(Db::Database &db, const AbpUserSpec &user)
     st.bind(QStringLiteral(":Stamp"), stamp());
     st.bind(QStringLiteral(":Now"), db.timestamp(QDateTime::currentDateTimeUtc()));
     st.bind(QStringLiteral(":IsDeleted"), db.boolean(user.isDeleted));
+    st.bind(QStringLiteral(":LockoutEnabled"), db.boolean(user.lockoutEnabled));
+    // A DateTimeOffset as EF Core writes it: UTC with its offset, on both drivers.
+    st.bind(QStringLiteral(":LockoutEnd"),
+            user.lockoutEnd.isValid()
+                ? QVariant(user.lockoutEnd.toUTC().toString(u"yyyy-MM-dd HH:mm:ss.zzz"_qs) +
+                           u"+00:00"_qs)
+                : QVariant(QMetaType::fromType<QString>()));
     if (Result<void> r = st.exec(); !r)
         return r.error();
     return id;
+}
+
+Result<QUuid> insertAbpRole(Db::Database &db, const std::optional<QUuid> &tenantId,
+                            const QString &name, const QUuid &userId,
+                            const QStringList &permissions)
+{
+    const QUuid roleId = QUuid::createUuid();
+    Db::SqlStatement role(db, QStringLiteral("fixture.role"));
+    role.prepare(QStringLiteral(
+        "INSERT INTO \"AbpRoles\" (\"Id\", \"TenantId\", \"Name\", \"NormalizedName\", "
+        "\"IsDefault\", \"IsStatic\", \"IsPublic\", \"EntityVersion\", \"CreationTime\", "
+        "\"ExtraProperties\", \"ConcurrencyStamp\") VALUES (:Id, :TenantId, :Name, :Normalized, "
+        ":No, :Yes, :Yes, 0, :Now, '{}', :Stamp)"));
+    role.bind(QStringLiteral(":Id"), db.guid(roleId));
+    role.bind(QStringLiteral(":TenantId"), db.guidOrNull(tenantId));
+    role.bind(QStringLiteral(":Name"), name);
+    role.bind(QStringLiteral(":Normalized"), name.toUpper());
+    role.bind(QStringLiteral(":No"), db.boolean(false));
+    role.bind(QStringLiteral(":Yes"), db.boolean(true));
+    role.bind(QStringLiteral(":Now"), db.timestamp(QDateTime::currentDateTimeUtc()));
+    role.bind(QStringLiteral(":Stamp"), stamp());
+    if (Result<void> r = role.exec(); !r)
+        return r.error();
+    Db::SqlStatement member(db, QStringLiteral("fixture.user-role"));
+    member.prepare(QStringLiteral("INSERT INTO \"AbpUserRoles\" (\"UserId\", \"RoleId\", "
+                                  "\"TenantId\") VALUES (:UserId, :RoleId, :TenantId)"));
+    member.bind(QStringLiteral(":UserId"), db.guid(userId));
+    member.bind(QStringLiteral(":RoleId"), db.guid(roleId));
+    member.bind(QStringLiteral(":TenantId"), db.guidOrNull(tenantId));
+    if (Result<void> r = member.exec(); !r)
+        return r.error();
+    for (const QString &permission : permissions) {
+        Db::SqlStatement grant(db, QStringLiteral("fixture.grant"));
+        grant.prepare(QStringLiteral("INSERT INTO \"AbpPermissionGrants\" (\"Id\", \"TenantId\", "
+                                     "\"Name\", \"ProviderName\", \"ProviderKey\") VALUES (:Id, "
+                                     ":TenantId, :Name, 'R', :Role)"));
+        grant.bind(QStringLiteral(":Id"), db.guid(QUuid::createUuid()));
+        grant.bind(QStringLiteral(":TenantId"), db.guidOrNull(tenantId));
+        grant.bind(QStringLiteral(":Name"), permission);
+        grant.bind(QStringLiteral(":Role"), name);
+        if (Result<void> r = grant.exec(); !r)
+            return r.error();
+    }
+    return roleId;
 }
 
 } // namespace EasyCrm::Testing

@@ -24,6 +24,22 @@ namespace EasyCrm::Testing {
 // The server's maintenance database, as the environment names it.
 [[nodiscard]] Db::PostgresSettings postgresServerSettings();
 
+// The users PostgresCrmOptions::signInUsers adds, each with the password kPostgresCrmPassword.
+struct SignInUsers
+{
+    // A host user whose host role "admin" holds every EasyCrm.SocialCrm.* permission.
+    QString hostAdmin = QStringLiteral("host.admin");
+    QUuid hostAdminId;
+    // A second tenant and its user.
+    QString otherTenant = QStringLiteral("Globex");
+    QUuid otherTenantId;
+    QString otherTenantUser = QStringLiteral("globex.admin");
+    // Users of the seeded tenant: one locked out for half an hour, one not active.
+    QString lockedOut = QStringLiteral("locked.out");
+    QDateTime lockoutEnd;
+    QString inactive = QStringLiteral("sleeper");
+};
+
 struct PostgresCrm
 {
     Db::PostgresSettings settings;
@@ -33,6 +49,7 @@ struct PostgresCrm
     QUuid userId;
     // The seeded Data Protection keys, oldest first; the last one is the default key.
     QList<QUuid> keyIds;
+    SignInUsers signInUsers; // ids set with PostgresCrmOptions::signInUsers only
 };
 
 struct PostgresCrmOptions
@@ -44,6 +61,8 @@ struct PostgresCrmOptions
     };
     Contents contents = Contents::Seeded;
     bool dataProtectionKeys = true;
+    // Seeded only: also the users of SignInUsers.
+    bool signInUsers = false;
 };
 
 // The user's password: ABP's default administrator password, hashed as ASP.NET Core
@@ -91,11 +110,27 @@ struct ServerKey
 // An AbpUsers row (with the password kPostgresCrmPassword); returns its id.
 struct AbpUserSpec
 {
+    AbpUserSpec(const std::optional<QUuid> &tenant, const QString &name, bool active = true,
+                bool deleted = false)
+        : tenantId(tenant)
+        , userName(name)
+        , isActive(active)
+        , isDeleted(deleted)
+    {}
+
     std::optional<QUuid> tenantId; // empty = host
     QString userName;
     bool isActive = true;
     bool isDeleted = false;
+    QDateTime lockoutEnd; // invalid = not locked
+    // ABP's Abp.Identity.Lockout.AllowedForNewUsers: new users can be locked out.
+    bool lockoutEnabled = true;
 };
 [[nodiscard]] Result<QUuid> insertAbpUser(Db::Database &db, const AbpUserSpec &user);
+// An AbpRoles row of `tenantId` named `name`, given to `userId`, with an AbpPermissionGrants
+// row ("R", the role's name) for each of `permissions`; returns the role's id.
+[[nodiscard]] Result<QUuid> insertAbpRole(Db::Database &db, const std::optional<QUuid> &tenantId,
+                                          const QString &name, const QUuid &userId,
+                                          const QStringList &permissions);
 
 } // namespace EasyCrm::Testing
