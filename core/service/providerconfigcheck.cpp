@@ -245,9 +245,9 @@ QString ProviderConfigCheck::unreachable(QNetworkReply *reply) const
     case QNetworkReply::OperationCanceledError:
     case QNetworkReply::TimeoutError: {
         // The reply tracker disconnects before its own aborts: a cancel is the timeout.
-        const auto seconds = static_cast<int>((m_timeout.count() + 999) / 1000);
-        return tr("Not reachable: %1 did not answer within %n second(s).", nullptr, seconds)
-            .arg(where);
+        //: %2 is a number of seconds, such as 10 or 0.5.
+        return tr("Not reachable: %1 did not answer in time (waited %2 s).")
+            .arg(where, QString::number(static_cast<double>(m_timeout.count()) / 1000.0, 'g', 3));
     }
     case QNetworkReply::SslHandshakeFailedError:
         return tr("Not reachable: the secure connection (TLS) to %1 failed. %2")
