@@ -242,13 +242,13 @@ QWidget *ProviderConfigPage::buildScroll(QWidget *columnHolder)
     contentLayout->setContentsMargins(32, 28, 32, 20);
     contentLayout->addWidget(columnHolder, 1);
     contentLayout->addStretch(0);
-    auto *scroll = new QScrollArea(this);
-    scroll->setObjectName(QStringLiteral("providerConfigScroll"));
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    scroll->setWidget(content);
-    return scroll;
+    m_scroll = new QScrollArea(this);
+    m_scroll->setObjectName(QStringLiteral("providerConfigScroll"));
+    m_scroll->setWidgetResizable(true);
+    m_scroll->setFrameShape(QFrame::NoFrame);
+    m_scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_scroll->setWidget(content);
+    return m_scroll;
 }
 
 QWidget *ProviderConfigPage::buildProviderList()
@@ -440,8 +440,9 @@ QWidget *ProviderConfigPage::buildRedirectField(QWidget *card)
     m_redirectHint->setObjectName(QStringLiteral("redirectHint"));
     m_redirectHint->setWordWrap(true);
     m_redirectHint->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // The port is asked for only where it is used.
     connect(m_fixedPort, &QRadioButton::toggled, this, [this](bool fixed) {
-        m_port->setEnabled(fixed);
+        m_port->setVisible(fixed);
         updateRedirectHint();
     });
     connect(m_port, &QSpinBox::valueChanged, this, [this] {
@@ -799,7 +800,7 @@ void ProviderConfigPage::showRedirect(const ProviderSettings &s)
     const bool fixed = mustBeFixed || s.redirectPort > 0;
     m_fixedPort->setChecked(fixed);
     m_anyPort->setChecked(!fixed);
-    m_port->setEnabled(fixed);
+    m_port->setVisible(fixed);
     m_port->setValue(s.redirectPort);
     updateRedirectHint();
 }
@@ -859,8 +860,12 @@ void ProviderConfigPage::setEndpointsExpanded(bool expanded)
 
 void ProviderConfigPage::updateEndpointSummary()
 {
-    const auto overridden = std::count_if(m_endpoints.cbegin(), m_endpoints.cend(),
-                                          [](const QLineEdit *e) { return !e->text().isEmpty(); });
+    // An override that repeats the catalogue's address changes nothing.
+    const auto overridden =
+        std::count_if(m_endpoints.cbegin(), m_endpoints.cend(), [](const QLineEdit *e) {
+            const QString text = e->text().trimmed();
+            return !text.isEmpty() && text != e->placeholderText();
+        });
     m_endpointSummary->setText(overridden == 0 ? tr("The catalogue's addresses are used.")
                                                : tr("%n address(es) differ from the catalogue's.",
                                                     nullptr, static_cast<int>(overridden)));
@@ -978,8 +983,17 @@ void ProviderConfigPage::showTestResults(const QString &providerKey,
     m_testingKey.clear();
     m_test->setEnabled(selected() != nullptr);
     // An answer about a provider no longer shown would be read as being about this one.
-    if (providerKey == m_selectedKey)
-        m_checkPanel->showChecks(checks);
+    if (providerKey != m_selectedKey)
+        return;
+    m_checkPanel->showChecks(checks);
+    // Once the layout has placed the rows (a posted event, hence queued): bring them into view.
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            if (m_checkPanel->isVisible())
+                m_scroll->ensureWidgetVisible(m_checkPanel, 0, 16);
+        },
+        Qt::QueuedConnection);
 }
 
 void ProviderConfigPage::onSaveClicked()

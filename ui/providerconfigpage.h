@@ -15,6 +15,7 @@ class QLineEdit;
 class QListWidget;
 class QPushButton;
 class QRadioButton;
+class QScrollArea;
 class QSpinBox;
 class QToolButton;
 class QVBoxLayout;
@@ -109,6 +110,7 @@ private:
     QList<ProviderSettings> m_providers;
     QString m_selectedKey;
     MessageStrip *m_messageStrip = nullptr;
+    QScrollArea *m_scroll = nullptr;
     QListWidget *m_list = nullptr;
     QWidget *m_editor = nullptr;
     QLabel *m_emptyEditor = nullptr;

@@ -226,12 +226,12 @@ void TestProviderConfigPage::fixedPortProviderOffersOnlyItsPort()
     auto *fixed = child<QRadioButton>(QStringLiteral("fixedPortRadio"));
     auto *port = child<QSpinBox>(QStringLiteral("redirectPortSpin"));
     QVERIFY(any->isChecked() && any->isEnabled());
-    QVERIFY(!port->isEnabled());
+    QVERIFY(!port->isVisible());
 
     m_page->selectProvider(QStringLiteral("x"));
     QVERIFY(!any->isEnabled());
     QVERIFY(fixed->isChecked());
-    QVERIFY(port->isEnabled());
+    QVERIFY(port->isVisible());
     QCOMPARE(port->value(), 8765);
     QCOMPARE(child<QLabel>(QStringLiteral("redirectHint"))->text(),
              QStringLiteral("X accepts only the redirect address registered with it: "
@@ -252,6 +252,14 @@ void TestProviderConfigPage::endpointOverridesAreCollapsedByDefault()
     QTest::keyClicks(token, QStringLiteral("https://idp.example/token"));
     QCOMPARE(child<QLabel>(QStringLiteral("endpointSummary"))->text(),
              QStringLiteral("1 address differs from the catalogue's."));
+    // Repeating the catalogue's address is no difference.
+    QLineEdit *issuer = endpointEdit(ProviderField::Issuer);
+    QTest::keyClicks(issuer, QStringLiteral("https://www.linkedin.com/oauth"));
+    QCOMPARE(child<QLabel>(QStringLiteral("endpointSummary"))->text(),
+             QStringLiteral("1 address differs from the catalogue's."));
+    QTest::keyClicks(issuer, QStringLiteral("/v2"));
+    QCOMPARE(child<QLabel>(QStringLiteral("endpointSummary"))->text(),
+             QStringLiteral("2 addresses differ from the catalogue's."));
     // Another provider starts collapsed again.
     m_page->selectProvider(QStringLiteral("x"));
     QVERIFY(!child<QWidget>(QStringLiteral("endpointOverrides"))->isVisible());
