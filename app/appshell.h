@@ -29,6 +29,7 @@ namespace EasyCrm::Ui {
 class DatabasePage;
 class MainWindow;
 class NotificationsPanel;
+class ProviderConfigPage;
 class SocialIntegrationPage;
 } // namespace EasyCrm::Ui
 
@@ -79,6 +80,7 @@ public:
     Ui::MainWindow &window() { return *m_window; }
     Ui::SocialIntegrationPage &socialPage() { return *m_socialPage; }
     Ui::DatabasePage &databasePage() { return *m_databasePage; }
+    Ui::ProviderConfigPage &providerPage() { return *m_providerPage; }
     Ui::NotificationsPanel &notificationsPanel() { return *m_notificationsPanel; }
     // Null where the desktop has no system tray.
     QSystemTrayIcon *trayIcon() { return m_tray; }
@@ -104,6 +106,7 @@ private:
     void announce(const QList<Db::Notification> &arrived);
     void markNotificationsRead(int row);
     void install(std::unique_ptr<Workspace> workspace);
+    void wireProviderPage();
     void showCurrent(const QString &kind, const QString &location);
     void onPostgresOpened(const PostgresTarget &target);
     void onEmbeddedRequested();
@@ -116,6 +119,7 @@ private:
     std::unique_ptr<Models::ProviderListModel> m_model;
     std::unique_ptr<Ui::MainWindow> m_window;
     Ui::SocialIntegrationPage *m_socialPage = nullptr;
+    Ui::ProviderConfigPage *m_providerPage = nullptr;
     Ui::DatabasePage *m_databasePage = nullptr;
     // The panel shows the open session's notifications through this proxy, which follows
     // the session when the database changes.
