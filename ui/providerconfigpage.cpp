@@ -753,44 +753,47 @@ void ProviderConfigPage::showScopes(const ProviderSettings &s)
 {
     while (QLayoutItem *item = m_scopeLayout->takeAt(0)) {
         delete item->widget();
-        delete item->layout();
         delete item;
     }
     m_scopeBoxes.clear();
-    bool anyApprovalOnly = false;
-    for (const ScopeOption &scope : s.scopes) {
-        auto *line = new QWidget(m_scopeHolder);
-        auto *box = new QCheckBox(scope.name, line);
-        box->setObjectName(QStringLiteral("scopeCheck_") + scope.name);
-        box->setProperty("scope", scope.name);
-        // The provider's default scopes are what connecting needs; they stay on.
-        box->setChecked(scope.isDefault || s.enabledScopes.contains(scope.name));
-        box->setEnabled(!scope.isDefault);
-        connect(box, &QCheckBox::toggled, this,
-                [this] { setFieldError(ProviderField::Scopes, {}); });
-        auto *layout = new QHBoxLayout(line);
-        layout->setContentsMargins(0, 0, 0, 0);
-        layout->setSpacing(8);
-        layout->addWidget(box);
-        if (scope.isDefault)
-            layout->addWidget(chip(QStringLiteral("default"), tr("Always requested"), line));
-        if (scope.approvalOnly) {
-            QLabel *tag = chip(QStringLiteral("approval"), tr("Approved apps only"), line);
-            tag->setToolTip(tr("%1 grants this scope only to apps it has approved for it.")
-                                .arg(s.providerName));
-            layout->addWidget(tag);
-            anyApprovalOnly = true;
-        }
-        layout->addStretch(1);
-        m_scopeLayout->addWidget(line);
-        m_scopeBoxes << box;
-    }
+    for (const ScopeOption &scope : s.scopes)
+        m_scopeLayout->addWidget(makeScopeLine(s, scope));
+    const bool anyApprovalOnly = std::any_of(s.scopes.cbegin(), s.scopes.cend(),
+                                             [](const ScopeOption &o) { return o.approvalOnly; });
     m_scopeHint->setText(anyApprovalOnly
                              ? tr("Scopes marked \"Approved apps only\" are granted only to apps "
                                   "%1 has approved; for other apps connecting fails.")
                                    .arg(s.providerName)
                              : QString());
     m_scopeHint->setVisible(anyApprovalOnly);
+}
+
+// One scope: its checkbox, and chips for what is special about it.
+QWidget *ProviderConfigPage::makeScopeLine(const ProviderSettings &s, const ScopeOption &scope)
+{
+    auto *line = new QWidget(m_scopeHolder);
+    auto *box = new QCheckBox(scope.name, line);
+    box->setObjectName(QStringLiteral("scopeCheck_") + scope.name);
+    box->setProperty("scope", scope.name);
+    // The provider's default scopes are what connecting needs; they stay on.
+    box->setChecked(scope.isDefault || s.enabledScopes.contains(scope.name));
+    box->setEnabled(!scope.isDefault);
+    connect(box, &QCheckBox::toggled, this, [this] { setFieldError(ProviderField::Scopes, {}); });
+    m_scopeBoxes << box;
+    auto *layout = new QHBoxLayout(line);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(8);
+    layout->addWidget(box);
+    if (scope.isDefault)
+        layout->addWidget(chip(QStringLiteral("default"), tr("Always requested"), line));
+    if (scope.approvalOnly) {
+        QLabel *tag = chip(QStringLiteral("approval"), tr("Approved apps only"), line);
+        tag->setToolTip(
+            tr("%1 grants this scope only to apps it has approved for it.").arg(s.providerName));
+        layout->addWidget(tag);
+    }
+    layout->addStretch(1);
+    return line;
 }
 
 void ProviderConfigPage::showRedirect(const ProviderSettings &s)

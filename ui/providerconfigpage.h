@@ -94,6 +94,7 @@ private:
     void showSelected();
     void showOrigin(const ProviderSettings &settings);
     void showScopes(const ProviderSettings &settings);
+    QWidget *makeScopeLine(const ProviderSettings &settings, const ScopeOption &scope);
     void showRedirect(const ProviderSettings &settings);
     void showEndpoints(const ProviderSettings &settings);
     void showSecretState(const ProviderSettings &settings);

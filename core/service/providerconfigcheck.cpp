@@ -191,21 +191,29 @@ void ProviderConfigCheck::onDiscoveryAnswer(qsizetype row, QNetworkReply *reply)
 // defence); its endpoints are what the provider itself says they are.
 void ProviderConfigCheck::compareDiscovery(const QJsonObject &document)
 {
-    const QString issuer = document.value(u"issuer").toString();
-    ConfigCheck issuerRow{tr("Issuer"), CheckVerdict::Passed, {}, ProviderField::Issuer};
-    if (issuer == m_provider.issuer) {
-        issuerRow.text = tr("The discovery document names the configured issuer %1.").arg(issuer);
-    } else {
-        issuerRow.verdict = CheckVerdict::Failed;
-        issuerRow.text = issuer.isEmpty()
-                             ? tr("The discovery document names no issuer.")
-                             : tr("The discovery document names the issuer %1, but %2 is "
-                                  "configured.")
-                                   .arg(issuer, m_provider.issuer);
-    }
-    m_checks.append(issuerRow);
+    m_checks.append(issuerCheck(document));
+    m_checks.append(endpointsCheck(document));
+}
 
-    ConfigCheck endpoints{
+ConfigCheck ProviderConfigCheck::issuerCheck(const QJsonObject &document) const
+{
+    const QString issuer = document.value(u"issuer").toString();
+    ConfigCheck row{tr("Issuer"), CheckVerdict::Passed, {}, ProviderField::Issuer};
+    if (issuer == m_provider.issuer) {
+        row.text = tr("The discovery document names the configured issuer %1.").arg(issuer);
+        return row;
+    }
+    row.verdict = CheckVerdict::Failed;
+    row.text = issuer.isEmpty() ? tr("The discovery document names no issuer.")
+                                : tr("The discovery document names the issuer %1, but %2 is "
+                                     "configured.")
+                                      .arg(issuer, m_provider.issuer);
+    return row;
+}
+
+ConfigCheck ProviderConfigCheck::endpointsCheck(const QJsonObject &document) const
+{
+    ConfigCheck row{
         tr("Endpoints in the discovery document"), CheckVerdict::Passed, {}, ProviderField::None};
     QStringList differences;
     const auto compare = [&](const QString &member, const QUrl &configured, const QString &name,
@@ -213,8 +221,8 @@ void ProviderConfigCheck::compareDiscovery(const QJsonObject &document)
         const QString published = document.value(member).toString();
         if (sameEndpoint(published, configured))
             return;
-        if (endpoints.field == ProviderField::None)
-            endpoints.field = field;
+        if (row.field == ProviderField::None)
+            row.field = field;
         //: %1 names the endpoint ("The token endpoint"), %2 and %3 are addresses.
         differences << tr("%1 differs: the discovery document names %2, but %3 is configured.")
                            .arg(name, published.isEmpty() ? tr("none") : published,
@@ -225,12 +233,12 @@ void ProviderConfigCheck::compareDiscovery(const QJsonObject &document)
     compare(QStringLiteral("token_endpoint"), m_provider.tokenEndpoint, tr("The token endpoint"),
             ProviderField::TokenEndpoint);
     if (differences.isEmpty()) {
-        endpoints.text = tr("The authorization and token endpoints match the configured ones.");
-    } else {
-        endpoints.verdict = CheckVerdict::Failed;
-        endpoints.text = differences.join(u'\n');
+        row.text = tr("The authorization and token endpoints match the configured ones.");
+        return row;
     }
-    m_checks.append(endpoints);
+    row.verdict = CheckVerdict::Failed;
+    row.text = differences.join(u'\n');
+    return row;
 }
 
 QString ProviderConfigCheck::unreachable(QNetworkReply *reply) const

@@ -56,6 +56,8 @@ private:
     void onEndpointAnswer(qsizetype row, QNetworkReply *reply);
     void onDiscoveryAnswer(qsizetype row, QNetworkReply *reply);
     void compareDiscovery(const QJsonObject &document);
+    [[nodiscard]] ConfigCheck issuerCheck(const QJsonObject &document) const;
+    [[nodiscard]] ConfigCheck endpointsCheck(const QJsonObject &document) const;
     [[nodiscard]] QNetworkReply *get(const QUrl &url);
     [[nodiscard]] QString unreachable(QNetworkReply *reply) const;
     void settle(qsizetype row, CheckVerdict verdict, const QString &text);

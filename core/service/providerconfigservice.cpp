@@ -144,7 +144,7 @@ QStringList changedFields(const Db::ProviderConfig &before, const Db::ProviderCo
 } // namespace
 
 // The rows that decide what applies to the acting tenant.
-struct ProviderConfigService::Rows
+struct ProviderConfigService::Stored
 {
     std::optional<Db::ProviderConfig> own;  // the acting tenant's (a host user's: the default)
     std::optional<Db::ProviderConfig> host; // the host default, read for a tenant user only
@@ -195,11 +195,11 @@ Result<const ProviderDescriptor *> ProviderConfigService::provider(const QString
                      QStringLiteral("provider-config: unknown provider"));
 }
 
-Result<ProviderConfigService::Rows>
+Result<ProviderConfigService::Stored>
 ProviderConfigService::readRows(const QString &providerKey) const
 {
     Db::ProviderConfigRepository configs(m_db);
-    Rows rows;
+    Stored rows;
     auto own = configs.find(m_user.tenantId, providerKey);
     if (!own)
         return own.error();
@@ -232,7 +232,7 @@ Result<QList<ProviderSettings>> ProviderConfigService::list() const
     };
     QList<ProviderSettings> settings;
     for (const ProviderDescriptor &provider : m_catalogue.providers()) {
-        const Rows rows{rowOf(own.value(), provider.key), rowOf(host.value(), provider.key)};
+        const Stored rows{rowOf(own.value(), provider.key), rowOf(host.value(), provider.key)};
         settings << toSettings(provider, rows);
     }
     return settings;
@@ -252,7 +252,7 @@ Result<ProviderSettings> ProviderConfigService::settings(const QString &provider
 }
 
 ProviderSettings ProviderConfigService::toSettings(const ProviderDescriptor &provider,
-                                                   const Rows &rows) const
+                                                   const Stored &rows) const
 {
     ProviderSettings s;
     s.providerKey = provider.key;
@@ -296,51 +296,75 @@ Result<QList<FieldProblem>> ProviderConfigService::validate(const ProviderEdit &
         return found.error();
     const ProviderDescriptor &p = *found.value();
     QList<FieldProblem> problems;
+    checkClientId(p, edit, problems);
+    checkScopes(p, edit, problems);
+    checkRedirectPort(p, edit, problems);
+    checkEndpoints(edit, problems);
+    return problems;
+}
+
+void ProviderConfigService::checkClientId(const ProviderDescriptor &p, const ProviderEdit &edit,
+                                          QList<FieldProblem> &problems) const
+{
     const QString clientId = edit.clientId.trimmed();
-    if (edit.enabled && clientId.isEmpty())
+    if (edit.enabled && clientId.isEmpty()) {
         problems << FieldProblem{ProviderField::ClientId,
                                  tr("Enter the client ID to enable %1.").arg(p.displayName)};
-    else if (clientId.size() > kMaxClientId)
+    } else if (clientId.size() > kMaxClientId) {
         problems << FieldProblem{
             ProviderField::ClientId,
             tr("The client ID is at most %1 characters long.").arg(kMaxClientId)};
+    }
+}
 
+// Only what the catalogue offers, and always what the provider needs for connecting at all.
+void ProviderConfigService::checkScopes(const ProviderDescriptor &p, const ProviderEdit &edit,
+                                        QList<FieldProblem> &problems) const
+{
     const QStringList offered = catalogueScopes(p);
-    for (const QString &scope : edit.enabledScopes) {
-        if (!offered.contains(scope)) {
-            problems << FieldProblem{ProviderField::Scopes,
-                                     tr("%1 does not offer the scope \"%2\". Choose scopes from "
-                                        "the list.")
-                                         .arg(p.displayName, scope.left(64))};
-            break;
-        }
+    const auto unknown =
+        std::find_if(edit.enabledScopes.cbegin(), edit.enabledScopes.cend(),
+                     [&offered](const QString &s) { return !offered.contains(s); });
+    if (unknown != edit.enabledScopes.cend()) {
+        problems << FieldProblem{ProviderField::Scopes,
+                                 tr("%1 does not offer the scope \"%2\". Choose scopes from the "
+                                    "list.")
+                                     .arg(p.displayName, unknown->left(64))};
     }
-    for (const QString &scope : p.defaultScopes) {
-        if (!edit.enabledScopes.contains(scope)) {
-            problems << FieldProblem{ProviderField::Scopes,
-                                     tr("The scope \"%1\" is always requested from %2 and cannot "
-                                        "be turned off.")
-                                         .arg(scope, p.displayName)};
-            break;
-        }
+    const auto dropped =
+        std::find_if(p.defaultScopes.cbegin(), p.defaultScopes.cend(),
+                     [&edit](const QString &s) { return !edit.enabledScopes.contains(s); });
+    if (dropped != p.defaultScopes.cend()) {
+        problems << FieldProblem{ProviderField::Scopes,
+                                 tr("The scope \"%1\" is always requested from %2 and cannot be "
+                                    "turned off.")
+                                     .arg(*dropped, p.displayName)};
     }
+}
 
-    const bool portNeeded = p.redirectPort == RedirectPortRule::Fixed && edit.enabled;
-    const bool portInRange = edit.redirectPort >= kLowestPort && edit.redirectPort <= kHighestPort;
-    if ((portNeeded || edit.redirectPort != 0) && !portInRange) {
-        problems << FieldProblem{
-            ProviderField::RedirectPort,
-            p.redirectPort == RedirectPortRule::Fixed
-                ? tr("%1 accepts only the redirect port registered with it. Enter that port "
-                     "(%2–%3).")
-                      .arg(p.displayName)
-                      .arg(kLowestPort)
-                      .arg(kHighestPort)
-                : tr("Enter a fixed redirect port from %1 to %2, or choose any loopback port.")
-                      .arg(kLowestPort)
-                      .arg(kHighestPort)};
-    }
+// RFC 8252 §7.3 lets a loopback redirect use any port; X registers one exact redirect URI.
+void ProviderConfigService::checkRedirectPort(const ProviderDescriptor &p, const ProviderEdit &edit,
+                                              QList<FieldProblem> &problems) const
+{
+    const bool fixedRule = p.redirectPort == RedirectPortRule::Fixed;
+    const bool needed = (fixedRule && edit.enabled) || edit.redirectPort != 0;
+    if (!needed || (edit.redirectPort >= kLowestPort && edit.redirectPort <= kHighestPort))
+        return;
+    problems << FieldProblem{
+        ProviderField::RedirectPort,
+        fixedRule ? tr("%1 accepts only the redirect port registered with it. Enter that port "
+                       "(%2–%3).")
+                        .arg(p.displayName)
+                        .arg(kLowestPort)
+                        .arg(kHighestPort)
+                  : tr("Enter a fixed redirect port from %1 to %2, or choose any loopback port.")
+                        .arg(kLowestPort)
+                        .arg(kHighestPort)};
+}
 
+void ProviderConfigService::checkEndpoints(const ProviderEdit &edit,
+                                           QList<FieldProblem> &problems) const
+{
     const ProviderEndpoints e = trimmed(edit.endpointOverrides);
     const std::pair<const QString *, ProviderField> endpoints[] = {
         {&e.authorize, ProviderField::AuthorizeEndpoint},
@@ -357,7 +381,6 @@ Result<QList<FieldProblem>> ProviderConfigService::validate(const ProviderEdit &
         else if (!isAcceptableProviderAddress(QUrl(*text, QUrl::StrictMode)))
             problems << FieldProblem{field, endpointProblem(field)};
     }
-    return problems;
 }
 
 Result<ProviderSettings> ProviderConfigService::save(ProviderEdit edit)
@@ -401,7 +424,7 @@ Result<ProviderSettings> ProviderConfigService::save(ProviderEdit edit)
 // what another admin did meanwhile.
 Result<void> ProviderConfigService::checkShownVersion(const ProviderEdit &edit,
                                                       const ProviderDescriptor &provider,
-                                                      const Rows &rows) const
+                                                      const Stored &rows) const
 {
     const ProviderSettings now = toSettings(provider, rows);
     if (now.origin == edit.shownOrigin && now.concurrencyStamp == edit.shownStamp)
@@ -414,7 +437,7 @@ Result<void> ProviderConfigService::checkShownVersion(const ProviderEdit &edit,
 Result<Db::ProviderConfig> ProviderConfigService::applyEdit(const ProviderEdit &edit,
                                                             const QByteArray &typedSecret,
                                                             const ProviderDescriptor &provider,
-                                                            const Rows &rows) const
+                                                            const Stored &rows) const
 {
     const QDateTime now = m_clock.nowUtc();
     Db::ProviderConfig row;

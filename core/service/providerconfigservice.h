@@ -83,19 +83,26 @@ signals:
     void testFinished(const QString &providerKey, const QList<EasyCrm::ConfigCheck> &checks);
 
 private:
-    struct Rows;
+    struct Stored;
     [[nodiscard]] Result<void> requirePermission() const;
     [[nodiscard]] Result<const ProviderDescriptor *> provider(const QString &key) const;
-    [[nodiscard]] Result<Rows> readRows(const QString &providerKey) const;
+    [[nodiscard]] Result<Stored> readRows(const QString &providerKey) const;
     [[nodiscard]] ProviderSettings toSettings(const ProviderDescriptor &provider,
-                                              const Rows &rows) const;
+                                              const Stored &rows) const;
+    void checkClientId(const ProviderDescriptor &provider, const ProviderEdit &edit,
+                       QList<FieldProblem> &problems) const;
+    void checkScopes(const ProviderDescriptor &provider, const ProviderEdit &edit,
+                     QList<FieldProblem> &problems) const;
+    void checkRedirectPort(const ProviderDescriptor &provider, const ProviderEdit &edit,
+                           QList<FieldProblem> &problems) const;
+    void checkEndpoints(const ProviderEdit &edit, QList<FieldProblem> &problems) const;
     [[nodiscard]] Result<void> checkShownVersion(const ProviderEdit &edit,
                                                  const ProviderDescriptor &provider,
-                                                 const Rows &rows) const;
+                                                 const Stored &rows) const;
     [[nodiscard]] Result<Db::ProviderConfig> applyEdit(const ProviderEdit &edit,
                                                        const QByteArray &typedSecret,
                                                        const ProviderDescriptor &provider,
-                                                       const Rows &rows) const;
+                                                       const Stored &rows) const;
     [[nodiscard]] Result<void> store(Db::ProviderConfig &row, bool isNew,
                                      const QStringList &changedFields);
     [[nodiscard]] Result<void> writeAudit(const Db::ProviderConfig &row,
