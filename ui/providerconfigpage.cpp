@@ -98,6 +98,7 @@ QLabel *chip(const QString &kind, const QString &text, QWidget *parent)
 {
     auto *label = plainLabel(QStringLiteral("chip"), parent, text);
     label->setProperty("kind", kind);
+
     QFont font = label->font();
     font.setPointSizeF(font.pointSizeF() * 0.85);
     label->setFont(font);
@@ -236,6 +237,8 @@ QWidget *ProviderConfigPage::buildScroll(QWidget *columnHolder)
 {
     auto *content = new QWidget;
     content->setObjectName(QStringLiteral("providerConfigContent"));
+    // Never squeezed below what it needs when the window is short: the page scrolls instead.
+    content->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Minimum);
     columnHolder->setParent(content);
     columnHolder->setMaximumWidth(kMaxContentWidth);
     auto *contentLayout = new QHBoxLayout(content);
@@ -292,6 +295,8 @@ QWidget *ProviderConfigPage::buildEditor()
     form->addRow(formLabel(tr("Scopes"), m_editor), buildScopeField(m_editor));
     form->addRow(formLabel(tr("Redirect"), m_editor), buildRedirectField(m_editor));
     form->addRow(formLabel(tr("Endpoints"), m_editor), buildEndpointSection(m_editor));
+    addEndpointRows(form, m_editor);
+    m_form = form;
 
     auto *editorLayout = new QVBoxLayout(m_editor);
     editorLayout->setContentsMargins(0, 0, 0, 0);
@@ -482,32 +487,31 @@ QWidget *ProviderConfigPage::buildEndpointSection(QWidget *card)
     m_endpointSummary = plainLabel(QStringLiteral("hint"), section);
     m_endpointSummary->setObjectName(QStringLiteral("endpointSummary"));
     m_endpointSummary->setWordWrap(true);
-
-    m_endpointBody = new QWidget(section);
-    m_endpointBody->setObjectName(QStringLiteral("endpointOverrides"));
-    auto *form = new QFormLayout(m_endpointBody);
-    form->setContentsMargins(0, 4, 0, 0);
-    form->setLabelAlignment(Qt::AlignRight | Qt::AlignTop);
-    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-    form->setHorizontalSpacing(10);
-    form->setVerticalSpacing(8);
-    addEndpointRow(form, ProviderField::AuthorizeEndpoint, tr("Authorization"), m_endpointBody);
-    addEndpointRow(form, ProviderField::TokenEndpoint, tr("Token"), m_endpointBody);
-    addEndpointRow(form, ProviderField::RevocationEndpoint, tr("Revocation"), m_endpointBody);
-    addEndpointRow(form, ProviderField::ProfileEndpoint, tr("Profile"), m_endpointBody);
-    addEndpointRow(form, ProviderField::Issuer, tr("Issuer"), m_endpointBody);
-    form->addRow(plainLabel(QStringLiteral("hint"), m_endpointBody,
-                            tr("Leave a field empty to use the catalogue's address shown in "
-                               "grey.")));
-    m_endpointBody->hide();
-
     auto *layout = new QVBoxLayout(section);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(2);
     layout->addWidget(m_endpointToggle, 0, Qt::AlignLeft);
     layout->addWidget(m_endpointSummary);
-    layout->addWidget(m_endpointBody);
     return section;
+}
+
+// Rows of the editor's own form, shown with the section: a mistake under an address wraps to
+// as many lines as it needs there.
+void ProviderConfigPage::addEndpointRows(QFormLayout *form, QWidget *card)
+{
+    addEndpointRow(form, ProviderField::AuthorizeEndpoint, tr("Authorization"), card);
+    addEndpointRow(form, ProviderField::TokenEndpoint, tr("Token"), card);
+    addEndpointRow(form, ProviderField::RevocationEndpoint, tr("Revocation"), card);
+    addEndpointRow(form, ProviderField::ProfileEndpoint, tr("Profile"), card);
+    addEndpointRow(form, ProviderField::Issuer, tr("Issuer"), card);
+    auto *hint = plainLabel(QStringLiteral("hint"), card,
+                            tr("Leave a field empty to use the catalogue's address shown in "
+                               "grey."));
+    hint->setWordWrap(true);
+    form->addRow(QString(), hint);
+    m_endpointRows << hint;
+    for (QWidget *row : std::as_const(m_endpointRows))
+        form->setRowVisible(row, false);
 }
 
 QLineEdit *ProviderConfigPage::addEndpointRow(QFormLayout *form, ProviderField field,
@@ -517,7 +521,9 @@ QLineEdit *ProviderConfigPage::addEndpointRow(QFormLayout *form, ProviderField f
     edit->setObjectName(QStringLiteral("endpointEdit_%1").arg(static_cast<int>(field)));
     edit->setAccessibleName(tr("%1 endpoint").arg(label));
     m_endpoints.insert(field, edit);
-    form->addRow(formLabel(label, parent), withError(field, edit, parent));
+    QWidget *row = withError(field, edit, parent);
+    form->addRow(formLabel(label, parent), row);
+    m_endpointRows << row;
     connect(edit, &QLineEdit::textEdited, this, [this, field] {
         setFieldError(field, {});
         updateEndpointSummary();
@@ -858,7 +864,13 @@ void ProviderConfigPage::setEndpointsExpanded(bool expanded)
     if (m_endpointToggle->isChecked() != expanded)
         m_endpointToggle->setChecked(expanded); // comes back here through toggled
     m_endpointToggle->setArrowType(expanded ? Qt::DownArrow : Qt::RightArrow);
-    m_endpointBody->setVisible(expanded);
+    for (QWidget *row : std::as_const(m_endpointRows))
+        m_form->setRowVisible(row, expanded);
+}
+
+bool ProviderConfigPage::endpointsExpanded() const
+{
+    return m_endpointToggle->isChecked();
 }
 
 void ProviderConfigPage::updateEndpointSummary()

@@ -56,6 +56,8 @@ public:
     [[nodiscard]] QString fieldError(ProviderField field) const;
     [[nodiscard]] QString message() const;
     [[nodiscard]] bool isTesting() const;
+    // The endpoint overrides are unfolded.
+    [[nodiscard]] bool endpointsExpanded() const;
     [[nodiscard]] QList<ConfigCheck> testResults() const;
 
 signals:
@@ -83,6 +85,7 @@ private:
     QWidget *buildScopeField(QWidget *card);
     QWidget *buildRedirectField(QWidget *card);
     QWidget *buildEndpointSection(QWidget *card);
+    void addEndpointRows(QFormLayout *form, QWidget *card);
     QWidget *buildButtons(QWidget *card);
     QWidget *withError(ProviderField field, QWidget *input, QWidget *parent);
     QLineEdit *addEndpointRow(QFormLayout *form, ProviderField field, const QString &label,
@@ -137,7 +140,8 @@ private:
     QLabel *m_redirectHint = nullptr;
     QToolButton *m_endpointToggle = nullptr;
     QLabel *m_endpointSummary = nullptr;
-    QWidget *m_endpointBody = nullptr;
+    QFormLayout *m_form = nullptr;
+    QList<QWidget *> m_endpointRows; // shown with the folded section
     QHash<ProviderField, QLineEdit *> m_endpoints;
     QHash<ProviderField, QWidget *> m_inputs;
     QHash<ProviderField, QLabel *> m_errors;

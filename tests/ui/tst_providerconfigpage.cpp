@@ -241,11 +241,13 @@ void TestProviderConfigPage::fixedPortProviderOffersOnlyItsPort()
 
 void TestProviderConfigPage::endpointOverridesAreCollapsedByDefault()
 {
-    QVERIFY(!child<QWidget>(QStringLiteral("endpointOverrides"))->isVisible());
+    QVERIFY(!m_page->endpointsExpanded());
+    QVERIFY(!endpointEdit(ProviderField::TokenEndpoint)->isVisible());
     QCOMPARE(child<QLabel>(QStringLiteral("endpointSummary"))->text(),
              QStringLiteral("The catalogue's addresses are used."));
     QTest::mouseClick(child<QToolButton>(QStringLiteral("endpointToggle")), Qt::LeftButton);
-    QVERIFY(child<QWidget>(QStringLiteral("endpointOverrides"))->isVisible());
+    QVERIFY(m_page->endpointsExpanded());
+    QVERIFY(endpointEdit(ProviderField::TokenEndpoint)->isVisible());
     QLineEdit *token = endpointEdit(ProviderField::TokenEndpoint);
     QCOMPARE(token->placeholderText(),
              QStringLiteral("https://www.linkedin.com/oauth/v2/accessToken"));
@@ -262,7 +264,8 @@ void TestProviderConfigPage::endpointOverridesAreCollapsedByDefault()
              QStringLiteral("2 addresses differ from the catalogue's."));
     // Another provider starts collapsed again.
     m_page->selectProvider(QStringLiteral("x"));
-    QVERIFY(!child<QWidget>(QStringLiteral("endpointOverrides"))->isVisible());
+    QVERIFY(!m_page->endpointsExpanded());
+    QVERIFY(!endpointEdit(ProviderField::Issuer)->isVisible());
 }
 
 void TestProviderConfigPage::saveSendsWhatTheEditorShows()
@@ -322,7 +325,8 @@ void TestProviderConfigPage::problemsAppearAtTheirFields()
     QCOMPARE(error->text(), text);
     QCOMPARE(m_page->fieldError(field), text);
     // A mistake is never hidden in the collapsed section.
-    QCOMPARE(child<QWidget>(QStringLiteral("endpointOverrides"))->isVisible(), inEndpoints);
+    QCOMPARE(m_page->endpointsExpanded(), inEndpoints);
+    QCOMPARE(endpointEdit(ProviderField::TokenEndpoint)->isVisible(), inEndpoints);
     QVERIFY(m_page->message().isEmpty()); // inline, not a page-level strip
     // Saving again starts from a clean form.
     QTest::mouseClick(child<QPushButton>(QStringLiteral("saveProviderButton")), Qt::LeftButton);
