@@ -156,8 +156,8 @@ void TestProviderConfigApp::withoutThePermissionThePageIsHidden()
                                       "'EasyCrm.SocialCrm.ManageProviders'")));
 
     QVERIFY(m_shell->openEmbedded().ok());
-    QVERIFY(!m_shell->session()->workspace().user().isGranted(
-        Contract::kPermissionManageProviders));
+    QVERIFY(
+        !m_shell->session()->workspace().user().isGranted(Contract::kPermissionManageProviders));
     QVERIFY(!m_shell->window().isPageVisible(&m_shell->providerPage()));
     QVERIFY(m_shell->window().currentPage() != &m_shell->providerPage());
     QVERIFY(!m_shell->session()->providerService());
@@ -178,8 +178,7 @@ void TestProviderConfigApp::savingEnablesConnectOnSocialIntegrationAtOnce()
                      QStringLiteral("78abc-linkedin"));
     QTest::keyClicks(pageChild<QLineEdit>(QStringLiteral("clientSecretEdit")),
                      QStringLiteral("linkedin-secret-typed"));
-    QTest::mouseClick(pageChild<QPushButton>(QStringLiteral("saveProviderButton")),
-                      Qt::LeftButton);
+    QTest::mouseClick(pageChild<QPushButton>(QStringLiteral("saveProviderButton")), Qt::LeftButton);
     QCOMPARE(pageMessage(), QStringLiteral("The LinkedIn settings were saved."));
     QVERIFY(pageChild<QLineEdit>(QStringLiteral("clientSecretEdit"))->text().isEmpty());
     QCOMPARE(pageChild<QLabel>(QStringLiteral("entryState_linkedin"))->text(),
@@ -190,8 +189,7 @@ void TestProviderConfigApp::savingEnablesConnectOnSocialIntegrationAtOnce()
     QVERIFY(connect->toolTip().isEmpty());
 
     pageChild<QCheckBox>(QStringLiteral("enabledCheck"))->setChecked(false);
-    QTest::mouseClick(pageChild<QPushButton>(QStringLiteral("saveProviderButton")),
-                      Qt::LeftButton);
+    QTest::mouseClick(pageChild<QPushButton>(QStringLiteral("saveProviderButton")), Qt::LeftButton);
     connect = connectButton(kLinkedIn);
     QVERIFY(!connect->isEnabled());
     QCOMPARE(connect->toolTip(), kUnconfiguredTooltip);
@@ -204,8 +202,7 @@ void TestProviderConfigApp::problemsAreShownAtTheirFieldsAndNothingIsSaved()
         Db::ProviderConfigRepository(db()).find(tenant, kLinkedIn).value()->concurrencyStamp;
     m_shell->providerPage().selectProvider(kLinkedIn);
     pageChild<QCheckBox>(QStringLiteral("enabledCheck"))->setChecked(true);
-    QTest::mouseClick(pageChild<QPushButton>(QStringLiteral("saveProviderButton")),
-                      Qt::LeftButton);
+    QTest::mouseClick(pageChild<QPushButton>(QStringLiteral("saveProviderButton")), Qt::LeftButton);
     QCOMPARE(m_shell->providerPage().fieldError(ProviderField::ClientId),
              QStringLiteral("Enter the client ID to enable LinkedIn."));
     QVERIFY(pageMessage().isEmpty());
@@ -232,8 +229,7 @@ void TestProviderConfigApp::aStaleEditorIsReloaded()
 
     auto *clientId = pageChild<QLineEdit>(QStringLiteral("clientIdEdit"));
     QTest::keyClicks(clientId, QStringLiteral("mine"));
-    QTest::mouseClick(pageChild<QPushButton>(QStringLiteral("saveProviderButton")),
-                      Qt::LeftButton);
+    QTest::mouseClick(pageChild<QPushButton>(QStringLiteral("saveProviderButton")), Qt::LeftButton);
     QCOMPARE(pageMessage(),
              QStringLiteral("The LinkedIn settings were changed elsewhere and have been "
                             "reloaded; nothing was saved. Check them and try again."));
@@ -272,7 +268,8 @@ void TestProviderConfigApp::testConfigurationAgainstTheSandboxShowsItsResults()
     const QList<ConfigCheck> checks = m_shell->providerPage().testResults();
     QCOMPARE(checks.size(), 7);
     for (const ConfigCheck &check : checks)
-        QVERIFY2(check.verdict == CheckVerdict::Passed, qPrintable(check.title + u": "_qs + check.text));
+        QVERIFY2(check.verdict == CheckVerdict::Passed,
+                 qPrintable(check.title + u": "_qs + check.text));
     QCOMPARE(pageChild<QLabel>(QStringLiteral("checkSummary"))->text(),
              QStringLiteral("Every check passed. Connecting still needs a person to sign in."));
 

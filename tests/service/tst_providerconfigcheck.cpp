@@ -191,7 +191,8 @@ void TestProviderConfigCheck::sandboxIsReachableAndItsDiscoveryMatches()
     const auto checks = finished.first().at(1).value<QList<ConfigCheck>>();
     QCOMPARE(checks.size(), 7);
     for (const ConfigCheck &check : checks)
-        QVERIFY2(check.verdict == CheckVerdict::Passed, qPrintable(check.title + u": "_qs + check.text));
+        QVERIFY2(check.verdict == CheckVerdict::Passed,
+                 qPrintable(check.title + u": "_qs + check.text));
     const QString issuer = m_sandbox.issuer().toString(QUrl::FullyEncoded);
     QCOMPARE(row(checks, u"Issuer"_qs)->text,
              u"The discovery document names the configured issuer "_qs + issuer + u"."_qs);
@@ -240,8 +241,9 @@ void TestProviderConfigCheck::refusedPortIsNotReachable()
     QVERIFY(token);
     QCOMPARE(token->verdict, CheckVerdict::Failed);
     QCOMPARE(token->field, ProviderField::TokenEndpoint);
-    QCOMPARE(token->text,
-             QStringLiteral("Not reachable: 127.0.0.1:%1 refused the connection.").arg(closed.port()));
+    QCOMPARE(
+        token->text,
+        QStringLiteral("Not reachable: 127.0.0.1:%1 refused the connection.").arg(closed.port()));
     // The others still answered: one unreachable endpoint does not hide the rest.
     QCOMPARE(row(checks, u"Authorization endpoint"_qs)->verdict, CheckVerdict::Passed);
 }
@@ -298,10 +300,9 @@ void TestProviderConfigCheck::unresolvableHostIsNotReachable()
 void TestProviderConfigCheck::wrongIssuerIsNamed()
 {
     const ProviderDescriptor provider = pointedAt(QStringLiteral("sandbox"), m_provider->issuer());
-    m_provider->script(kDiscoveryPath,
-                       {200, discovery(u"https://other-idp.example"_qs,
-                                       provider.authorizeEndpoint.toString(),
-                                       provider.tokenEndpoint.toString())});
+    m_provider->script(kDiscoveryPath, {200, discovery(u"https://other-idp.example"_qs,
+                                                       provider.authorizeEndpoint.toString(),
+                                                       provider.tokenEndpoint.toString())});
     const auto checks = check(provider);
     QCOMPARE(row(checks, u"Discovery document"_qs)->verdict, CheckVerdict::Passed);
     const ConfigCheck *issuer = row(checks, u"Issuer"_qs);
@@ -309,9 +310,9 @@ void TestProviderConfigCheck::wrongIssuerIsNamed()
     QCOMPARE(issuer->verdict, CheckVerdict::Failed);
     QCOMPARE(issuer->field, ProviderField::Issuer);
     QCOMPARE(issuer->text, u"The discovery document names the issuer https://other-idp.example, "
-                           u"but "_qs + provider.issuer + u" is configured."_qs);
-    QCOMPARE(row(checks, u"Endpoints in the discovery document"_qs)->verdict,
-             CheckVerdict::Passed);
+                           u"but "_qs +
+                               provider.issuer + u" is configured."_qs);
+    QCOMPARE(row(checks, u"Endpoints in the discovery document"_qs)->verdict, CheckVerdict::Passed);
 }
 
 void TestProviderConfigCheck::discoveryThatIsNotJsonFails_data()

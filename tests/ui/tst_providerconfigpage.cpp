@@ -152,7 +152,8 @@ void TestProviderConfigPage::listsEveryProviderWithItsState()
 
 void TestProviderConfigPage::editorShowsTheSelectedProvider()
 {
-    QCOMPARE(child<QLabel>(QStringLiteral("editorProviderName"))->text(), QStringLiteral("LinkedIn"));
+    QCOMPARE(child<QLabel>(QStringLiteral("editorProviderName"))->text(),
+             QStringLiteral("LinkedIn"));
     QCOMPARE(child<QLabel>(QStringLiteral("protocolChip"))->text(),
              QStringLiteral("OpenID Connect"));
     QCOMPARE(child<QLabel>(QStringLiteral("stateChip"))->text(), QStringLiteral("Enabled"));
@@ -291,8 +292,8 @@ void TestProviderConfigPage::saveSendsWhatTheEditorShows()
     QVERIFY(edit.enabled);
     QCOMPARE(edit.clientId, QStringLiteral("new-client"));
     QCOMPARE(edit.clientSecret, QByteArray("new-secret"));
-    QCOMPARE(edit.enabledScopes, (QStringList{u"openid"_qs, u"profile"_qs, u"email"_qs,
-                                              u"r_organization_social"_qs}));
+    QCOMPARE(edit.enabledScopes,
+             (QStringList{u"openid"_qs, u"profile"_qs, u"email"_qs, u"r_organization_social"_qs}));
     QCOMPARE(edit.redirectPort, 9123);
     QCOMPARE(edit.endpointOverrides.issuer, QStringLiteral("https://idp.example"));
     QVERIFY(edit.endpointOverrides.token.isEmpty());
