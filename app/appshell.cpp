@@ -15,6 +15,7 @@
 #include "ui/databasepage.h"
 #include "ui/mainwindow.h"
 #include "ui/notificationspanel.h"
+#include "ui/providerconfigpage.h"
 #include "ui/socialintegrationpage.h"
 
 #include <QApplication>
@@ -98,6 +99,9 @@ void AppShell::buildWindow()
     m_brandPage = new Ui::BrandAccountsPage(m_brandModel.get(), m_model.get());
     m_window->addPage(tr("Brand Accounts"), m_brandPage, Ui::MainWindow::PageLevel::Sub);
     m_window->setPageVisible(m_brandPage, false); // until an open database says who may
+    m_providerPage = new Ui::ProviderConfigPage;
+    m_window->addPage(tr("Providers"), m_providerPage, Ui::MainWindow::PageLevel::Sub);
+    m_window->setPageVisible(m_providerPage, false); // until a signed-in admin may use it
     m_databasePage = new Ui::DatabasePage;
     m_window->addPage(Ui::DatabasePage::tr("Database"), m_databasePage);
     m_databasePage->showCurrentDatabase(tr("No database is open"), {}, {});
@@ -277,8 +281,22 @@ void AppShell::install(std::unique_ptr<Workspace> workspace)
             &AppShell::announce);
     if (m_options.refreshInterval.count() > 0)
         m_session->startRefreshing(m_options.refreshInterval);
+    wireProviderPage();
     qCInfo(lcDatabase) << "CRM database switched";
     emit sessionChanged();
+}
+
+// Providers is for whoever may configure them on this database; decided again for every
+// session, since another database signs in another user.
+void AppShell::wireProviderPage()
+{
+    const bool allowed =
+        m_session->workspace().user().isGranted(Contract::kPermissionManageProviders);
+    m_window->setPageVisible(m_providerPage, allowed);
+    if (allowed)
+        m_session->attachProviderPage(m_providerPage);
+    else
+        m_providerPage->setProviders({});
 }
 
 void AppShell::showCurrent(const QString &kind, const QString &location)

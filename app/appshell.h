@@ -32,6 +32,7 @@ class BrandAccountsPage;
 class DatabasePage;
 class MainWindow;
 class NotificationsPanel;
+class ProviderConfigPage;
 class SocialIntegrationPage;
 } // namespace EasyCrm::Ui
 
@@ -90,6 +91,7 @@ public:
     // Offered only to a user holding UseBrandAccounts on the open database.
     Ui::BrandAccountsPage &brandPage() { return *m_brandPage; }
     Ui::DatabasePage &databasePage() { return *m_databasePage; }
+    Ui::ProviderConfigPage &providerPage() { return *m_providerPage; }
     Ui::NotificationsPanel &notificationsPanel() { return *m_notificationsPanel; }
     // Null where the desktop has no system tray.
     QSystemTrayIcon *trayIcon() { return m_tray; }
@@ -116,6 +118,7 @@ private:
     void markNotificationsRead(int row);
     void openSettingsFor(const QUuid &connectionId);
     void install(std::unique_ptr<Workspace> workspace);
+    void wireProviderPage();
     void showCurrent(const QString &kind, const QString &location);
     void onPostgresOpened(const PostgresTarget &target);
     void onEmbeddedRequested();
@@ -130,6 +133,7 @@ private:
     std::unique_ptr<Ui::MainWindow> m_window;
     Ui::SocialIntegrationPage *m_socialPage = nullptr;
     Ui::BrandAccountsPage *m_brandPage = nullptr;
+    Ui::ProviderConfigPage *m_providerPage = nullptr;
     Ui::DatabasePage *m_databasePage = nullptr;
     // The panel shows the open session's notifications through this proxy, which follows
     // the session when the database changes.

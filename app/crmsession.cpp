@@ -2,8 +2,10 @@
 
 #include "app/applogging.h"
 #include "app/brandaccountscontroller.h"
+#include "app/providerconfigcontroller.h"
 #include "app/socialintegrationcontroller.h"
 #include "core/common/providercatalogue.h"
+#include "core/service/providerconfigservice.h"
 #include "core/service/refreshscheduler.h"
 #include "core/service/workspace.h"
 #include "models/connectiondetails.h"
@@ -17,7 +19,8 @@ namespace EasyCrm::App {
 CrmSession::CrmSession(std::unique_ptr<Workspace> workspace, const Clock &clock,
                        Models::ProviderListModel *model, Ui::SocialIntegrationPage *page,
                        const ConnectionService::BrowserOpener &opener)
-    : m_model(model)
+    : m_clock(clock)
+    , m_model(model)
     , m_page(page)
     , m_workspace(std::move(workspace))
 {
@@ -50,6 +53,8 @@ CrmSession::CrmSession(std::unique_ptr<Workspace> workspace, const Clock &clock,
 
 CrmSession::~CrmSession()
 {
+    m_providerController.reset();
+    m_providerService.reset();
     m_scheduler.reset();
     m_brandController.reset();
     m_controller.reset();
@@ -90,6 +95,19 @@ void CrmSession::showDetails(const QString &providerKey)
     auto *dialog = new Ui::ConnectionDetailsDialog(details.value(), m_page);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->open();
+}
+
+void CrmSession::attachProviderPage(Ui::ProviderConfigPage *page)
+{
+    m_providerController.reset();
+    m_providerService = std::make_unique<ProviderConfigService>(
+        m_workspace->database(), m_workspace->protector(), ProviderCatalogue::builtIn(),
+        m_workspace->user(), m_clock);
+    m_providerController =
+        std::make_unique<ProviderConfigController>(m_providerService.get(), page);
+    // Connect enables or disables on Social Integration as soon as the admin saved.
+    QObject::connect(m_providerService.get(), &ProviderConfigService::configurationChanged,
+                     m_controller.get(), &SocialIntegrationController::reload);
 }
 
 } // namespace EasyCrm::App

@@ -7,6 +7,7 @@
 
 namespace EasyCrm {
 class Clock;
+class ProviderConfigService;
 class RefreshScheduler;
 class Workspace;
 } // namespace EasyCrm
@@ -17,12 +18,14 @@ class ProviderListModel;
 } // namespace EasyCrm::Models
 namespace EasyCrm::Ui {
 class BrandAccountsPage;
+class ProviderConfigPage;
 class SocialIntegrationPage;
 } // namespace EasyCrm::Ui
 
 namespace EasyCrm::App {
 
 class BrandAccountsController;
+class ProviderConfigController;
 class SocialIntegrationController;
 
 // Everything that belongs to one open CRM database: the workspace, the connection service
@@ -61,7 +64,15 @@ public:
     // Opens the details of `providerKey`'s connection over the page.
     void showDetails(const QString &providerKey);
 
+    // Settings — Social Integration — Providers on this database, for an admin who may
+    // configure providers: a saved configuration reloads Social Integration at once.
+    void attachProviderPage(Ui::ProviderConfigPage *page);
+    // Null until attachProviderPage().
+    ProviderConfigService *providerService() { return m_providerService.get(); }
+    ProviderConfigController *providerController() { return m_providerController.get(); }
+
 private:
+    const Clock &m_clock;
     Models::ProviderListModel *m_model;
     Ui::SocialIntegrationPage *m_page;
     std::unique_ptr<Workspace> m_workspace;
@@ -70,6 +81,8 @@ private:
     std::unique_ptr<BrandAccountsController> m_brandController;
     std::unique_ptr<Models::NotificationsModel> m_notifications;
     std::unique_ptr<RefreshScheduler> m_scheduler;
+    std::unique_ptr<ProviderConfigService> m_providerService;
+    std::unique_ptr<ProviderConfigController> m_providerController;
 };
 
 } // namespace EasyCrm::App

@@ -67,4 +67,24 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>EasyCrm::Ui::ConfigCheckPanel</name>
+    <message numerus="yes">
+        <source>%n check(s) failed. Fix the settings named below and test again.</source>
+        <translation>
+            <numerusform>%n check failed. Fix the setting named below and test again.</numerusform>
+            <numerusform>%n checks failed. Fix the settings named below and test again.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>EasyCrm::Ui::ProviderConfigPage</name>
+    <message numerus="yes">
+        <source>%n address(es) differ from the catalogue&apos;s.</source>
+        <translation>
+            <numerusform>%n address differs from the catalogue&apos;s.</numerusform>
+            <numerusform>%n addresses differ from the catalogue&apos;s.</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

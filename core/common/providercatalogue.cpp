@@ -34,6 +34,8 @@ ProviderDescriptor parseProvider(const QJsonObject &o)
     p.revocationEndpoint = toUrl(o.value(u"revocationEndpoint"));
     p.profileEndpoint = toUrl(o.value(u"profileEndpoint"));
     p.issuer = o.value(u"issuer").toString();
+    p.protocol = o.value(u"protocol").toString() == u"oidc" ? ProviderProtocol::Oidc
+                                                            : ProviderProtocol::OAuth2;
     p.clientIdParameter = o.value(u"clientIdParameter").toString(p.clientIdParameter);
     p.scopeSeparator = o.value(u"scopeSeparator").toString(p.scopeSeparator);
     p.responseScopeSeparators =

@@ -17,6 +17,9 @@ enum class PkceChallengeEncoding { S256, S256Hex };
 enum class RefreshTokenBehaviour { None, Fixed, Rotating };
 enum class RedirectPortRule { Any, Fixed };
 enum class HttpMethod { Get, Post };
+// OpenID Connect providers publish a discovery document at their issuer; plain OAuth 2.0 ones
+// do not.
+enum class ProviderProtocol { OAuth2, Oidc };
 
 // Where in the profile JSON the identity lives, as dotted paths ("data.user.open_id").
 struct ProfileMapping
@@ -51,6 +54,7 @@ struct ProviderDescriptor
     QUrl revocationEndpoint;
     QUrl profileEndpoint;
     QString issuer;
+    ProviderProtocol protocol = ProviderProtocol::OAuth2;
     QString clientIdParameter = QStringLiteral("client_id");
     QString scopeSeparator = QStringLiteral(" ");
     // Any of these characters separates scopes in token responses.

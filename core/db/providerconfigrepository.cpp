@@ -178,4 +178,14 @@ Result<void> ProviderConfigRepository::update(ProviderConfig &config)
     return {};
 }
 
+Result<void> ProviderConfigRepository::remove(const QUuid &id, const QString &expectedStamp)
+{
+    SqlStatement st(m_db, QStringLiteral("provider-config.remove"));
+    st.prepare(QStringLiteral("DELETE FROM \"SocialCrmProviderConfigurations\" "
+                              "WHERE \"Id\" = :Id AND \"ConcurrencyStamp\" = :ExpectedStamp"));
+    st.bind(QStringLiteral(":Id"), m_db.guid(id));
+    st.bind(QStringLiteral(":ExpectedStamp"), expectedStamp);
+    return st.execOneRow(ErrorCode::ConcurrencyConflict, conflictMessage());
+}
+
 } // namespace EasyCrm::Db

@@ -34,6 +34,9 @@ public:
     // also when a row appeared since the caller read none. On success `config` holds the id
     // and the new stamp.
     [[nodiscard]] Result<void> upsert(ProviderConfig &config);
+    // Deletes the row `id` while its stamp is still `expectedStamp`; ConcurrencyConflict when
+    // it changed or is gone.
+    [[nodiscard]] Result<void> remove(const QUuid &id, const QString &expectedStamp);
 
 private:
     [[nodiscard]] Result<void> insert(ProviderConfig &config);

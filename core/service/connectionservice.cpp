@@ -298,9 +298,10 @@ Result<void> ConnectionService::listenAndRemember(Attempt &attempt)
     attempt.pkce = std::move(pkce).value();
     attempt.state = std::move(state).value();
 
+    // A provider that registers one exact redirect URI (X) rejects any other port. Where any
+    // port would do, the admin may still have pinned the one registered with the provider.
     const bool fixedPort = attempt.provider.redirectPort == RedirectPortRule::Fixed;
-    const int port = fixedPort ? attempt.config.redirectPort : 0;
-    // A provider that registers one exact redirect URI (X) rejects any other port.
+    const int port = fixedPort || attempt.config.redirectPort > 0 ? attempt.config.redirectPort : 0;
     if (fixedPort && (port <= 0 || port > 65535)) {
         return makeError(ErrorCode::ProviderNotConfigured,
                          tr("%1 needs the fixed redirect port registered with it. Ask your "

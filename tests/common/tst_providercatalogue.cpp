@@ -56,6 +56,11 @@ void TestProviderCatalogue::providerQuirks()
              RefreshTokenBehaviour::None);
     QCOMPARE(catalogue.find(QStringLiteral("sandbox"))->refreshTokens,
              RefreshTokenBehaviour::Rotating);
+    // Which providers publish an OpenID Connect discovery document at their issuer.
+    for (const char *oidc : {"sandbox", "linkedin", "youtube"})
+        QCOMPARE(catalogue.find(QString::fromLatin1(oidc))->protocol, ProviderProtocol::Oidc);
+    for (const char *plain : {"x", "facebook", "instagram", "tiktok", "mastodon"})
+        QCOMPARE(catalogue.find(QString::fromLatin1(plain))->protocol, ProviderProtocol::OAuth2);
     QVERIFY(!catalogue.find(QStringLiteral("myspace")));
 }
 

@@ -48,6 +48,7 @@ private slots:
     void providerConfigInsertsThenUpdates();
     void providerConfigStaleStampConflicts();
     void providerConfigIsPerTenant();
+    void providerConfigRemoveNeedsTheStamp();
     void connectionRoundTripsEveryColumn();
     void connectionStoredInEfCoreFormat();
     void uniqueConnection_data();
@@ -169,6 +170,30 @@ void TestRepositories::providerConfigIsPerTenant()
     QVERIFY(!repo.find(kTenant, QStringLiteral("tiktok")).value());
     QCOMPARE(repo.listForTenant(kTenant).value().size(), 1);
     QCOMPARE(repo.listForTenant(std::nullopt).value().size(), 1);
+}
+
+void TestRepositories::providerConfigRemoveNeedsTheStamp()
+{
+    ProviderConfigRepository repo(db());
+    ProviderConfig config;
+    config.tenantId = kTenant;
+    config.providerKey = QStringLiteral("x");
+    config.creationTime = kNow;
+    QVERIFY(repo.upsert(config).ok());
+    const QString shown = config.concurrencyStamp;
+    config.clientId = QStringLiteral("changed elsewhere");
+    QVERIFY(repo.upsert(config).ok());
+
+    // The editor that saw the row before the change may not delete it.
+    const Result<void> stale = repo.remove(config.id, shown);
+    QVERIFY(!stale.ok());
+    QCOMPARE(stale.error().code, ErrorCode::ConcurrencyConflict);
+    QVERIFY(repo.find(kTenant, QStringLiteral("x")).value());
+
+    QVERIFY(repo.remove(config.id, config.concurrencyStamp).ok());
+    QVERIFY(!repo.find(kTenant, QStringLiteral("x")).value());
+    QCOMPARE(repo.remove(config.id, config.concurrencyStamp).error().code,
+             ErrorCode::ConcurrencyConflict);
 }
 
 void TestRepositories::connectionRoundTripsEveryColumn()

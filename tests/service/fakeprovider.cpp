@@ -46,6 +46,14 @@ FakeProvider::FakeProvider(QObject *parent)
     connect(&m_server, &QTcpServer::newConnection, this, &FakeProvider::accept);
 }
 
+FakeProvider::~FakeProvider()
+{
+    // The sockets are the server's children and outlive this object's other members.
+    const auto sockets = m_server.findChildren<QTcpSocket *>();
+    for (QTcpSocket *socket : sockets)
+        disconnect(socket, nullptr, this, nullptr);
+}
+
 bool FakeProvider::listen()
 {
     return m_server.listen(QHostAddress::LocalHost);

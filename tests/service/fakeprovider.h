@@ -38,6 +38,9 @@ public:
     };
 
     explicit FakeProvider(QObject *parent = nullptr);
+    // Connections still open (a silent reply) close without calling back into a half-gone
+    // provider.
+    ~FakeProvider() override;
 
     [[nodiscard]] bool listen();
     // http://127.0.0.1:<port>, without a trailing slash: the issuer identifier.

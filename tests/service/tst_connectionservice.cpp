@@ -168,6 +168,7 @@ private slots:
     void fixedPortInUse();
     void fixedPortIsHonoured();
     void fixedPortMissingIsAConfigurationError();
+    void portPinnedByTheAdminIsHonouredWhereAnyWouldDo();
     void browserNeverComesBack();
     void cancelWhileWaiting();
     void cancelledExchangeDoesNotCompleteTheNextAttempt();
@@ -735,6 +736,25 @@ void TestConnectionService::fixedPortMissingIsAConfigurationError()
     QCOMPARE(m_browser->openCount(), 0);
     QCOMPARE(rowCount(db(), kPending), 0);
     verifyNothingPersisted();
+}
+
+void TestConnectionService::portPinnedByTheAdminIsHonouredWhereAnyWouldDo()
+{
+    QTcpServer probe;
+    QVERIFY(probe.listen(QHostAddress::LocalHost));
+    const quint16 port = probe.serverPort();
+    probe.close();
+    Db::ProviderConfigRepository configs(db());
+    Db::ProviderConfig config = *configs.find(m_workspace->user().tenantId, kSandbox).value();
+    config.redirectPort = port;
+    config.lastModificationTime = m_clock.nowUtc();
+    QVERIFY(configs.upsert(config).ok());
+
+    m_service->startConnect(kSandbox);
+    QVERIFY2(m_failed->isEmpty(), qPrintable(failure().detail));
+    QCOMPARE(m_browser->redirectUri().port(), int(port));
+    m_service->cancel();
+    verifyFailedWith(ErrorCode::Cancelled);
 }
 
 void TestConnectionService::browserNeverComesBack()
