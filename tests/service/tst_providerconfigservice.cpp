@@ -13,6 +13,7 @@
 #include "core/service/workspace.h"
 #include "tests/support/logcapture.h"
 #include "tests/support/postgrescrm.h"
+#include "tests/support/postgrescrmsignin.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -156,8 +157,7 @@ Result<std::unique_ptr<Workspace>> TestProviderConfigService::openWorkspace()
     if (!crm)
         return crm.error();
     m_crm = crm.value();
-    return Workspace::openProduction(m_crm->settings, m_clock,
-                                     {m_crm->tenantName, m_crm->userName});
+    return Workspace::openProduction(m_crm->settings, m_clock, fixtureCredentials(*m_crm));
 }
 
 void TestProviderConfigService::init()
