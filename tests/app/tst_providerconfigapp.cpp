@@ -136,7 +136,8 @@ void TestProviderConfigApp::thePageIsListedUnderSocialIntegrationForAnAdmin()
         titles << navigation->item(row)->text();
     const qsizetype social = titles.indexOf(u"Social Integration"_qs);
     QVERIFY(social >= 0);
-    QCOMPARE(titles.value(social + 1), QStringLiteral("Providers"));
+    // Under Social Integration: its Brand Accounts first, then Providers.
+    QCOMPARE(titles.mid(social + 1, 2), QStringList({u"Brand Accounts"_qs, u"Providers"_qs}));
     QCOMPARE(window.currentPage(), &m_shell->providerPage());
     QVERIFY(m_shell->session()->providerService());
     const auto *list = pageChild<QListWidget>(QStringLiteral("providerConfigList"));
