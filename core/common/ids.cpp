@@ -8,6 +8,11 @@ QUuid newGuid()
     return QUuid::createUuid();
 }
 
+QString text(const QUuid &id)
+{
+    return id.toString(QUuid::WithoutBraces);
+}
+
 QString newConcurrencyStamp()
 {
     return newGuid().toString(QUuid::Id128);
