@@ -18,7 +18,9 @@
 #include "core/oauth/pkce.h"
 #include "core/oauth/profileclient.h"
 #include "core/oauth/tokenclient.h"
+#include "core/service/actionaudit.h"
 #include "core/service/crmcontract.h"
+#include "core/service/providerendpoints.h"
 #include "core/service/refreshscheduler.h"
 
 #include <QCoreApplication>
@@ -48,35 +50,14 @@ ConnectionState toState(Db::ConnectionStatus status)
     return ConnectionState::NotConnected;
 }
 
-// The admin's configuration overrides the catalogue's endpoints where it names one.
-ProviderDescriptor effectiveDescriptor(ProviderDescriptor provider, const Db::ProviderConfig &cfg)
-{
-    const auto override = [](QUrl &target, const QString &value) {
-        if (!value.isEmpty())
-            target = QUrl(value, QUrl::StrictMode);
-    };
-    override(provider.authorizeEndpoint, cfg.authorizeEndpoint);
-    override(provider.tokenEndpoint, cfg.tokenEndpoint);
-    override(provider.revocationEndpoint, cfg.revocationEndpoint);
-    override(provider.profileEndpoint, cfg.profileEndpoint);
-    if (!cfg.issuer.isEmpty())
-        provider.issuer = cfg.issuer;
-    return provider;
-}
-
 bool isConfigured(const std::optional<Db::ProviderConfig> &config)
 {
     return config && config->isEnabled && !config->clientId.isEmpty();
 }
 
-QString guidText(const QUuid &id)
-{
-    return id.toString(QUuid::WithoutBraces);
-}
-
 QJsonValue guidOrNull(const std::optional<QUuid> &id)
 {
-    return id ? QJsonValue(guidText(*id)) : QJsonValue(QJsonValue::Null);
+    return id ? QJsonValue(Ids::text(*id)) : QJsonValue(QJsonValue::Null);
 }
 
 // System.Text.Json writes a UTC DateTime as ISO 8601 with seven fraction digits and a Z.
@@ -132,8 +113,7 @@ struct ConnectionService::Attempt
     }
 };
 
-ConnectionService::ConnectionService(Db::Database &database,
-                                     const Crypto::DataProtector &protector,
+ConnectionService::ConnectionService(Db::Database &database, const Crypto::DataProtector &protector,
                                      const ProviderCatalogue &catalogue, SessionUser user,
                                      const Clock &clock, QObject *parent)
     : QObject(parent)
@@ -233,10 +213,10 @@ void ConnectionService::startConnect(const QString &providerKey)
 void ConnectionService::run(std::unique_ptr<Attempt> attempt)
 {
     if (m_attempt) {
-        emit connectFailed(attempt->providerKey,
-                           makeError(ErrorCode::Busy,
-                                     tr("Another connection is in progress. Finish or cancel it "
-                                        "first.")));
+        emit connectFailed(
+            attempt->providerKey,
+            makeError(ErrorCode::Busy, tr("Another connection is in progress. Finish or cancel it "
+                                          "first.")));
         return;
     }
     m_attempt = std::move(attempt);
@@ -269,9 +249,9 @@ Result<void> ConnectionService::prepareAttempt(Attempt &attempt)
                          tr("Contact your administrator to enable this provider"));
     }
     attempt.config = *config.value();
-    attempt.provider = effectiveDescriptor(*provider, attempt.config);
+    attempt.provider = withOverrides(*provider, overridesOf(attempt.config));
     attempt.scopes = attempt.config.enabledScopes.isEmpty() ? provider->defaultScopes
-                                                             : attempt.config.enabledScopes;
+                                                            : attempt.config.enabledScopes;
     if (attempt.brand)
         return {}; // prepareBrandTarget found the connection a reconnect repairs
 
@@ -346,10 +326,9 @@ void ConnectionService::startStep(Attempt &attempt)
     handler->setStateValidator([this](const QByteArray &state) { return checkState(state); });
     connect(handler, &OAuth::LoopbackReplyHandler::authorizationReceived, this,
             [this](const OAuth::AuthorizationResponse &r) { onCallback(r.code, r.issuer); });
-    connect(handler, &OAuth::LoopbackReplyHandler::authorizationFailed, this,
-            [this](const OAuth::AuthorizationErrorResponse &r) {
-                onCallbackError(r.error, r.issuer);
-            });
+    connect(
+        handler, &OAuth::LoopbackReplyHandler::authorizationFailed, this,
+        [this](const OAuth::AuthorizationErrorResponse &r) { onCallbackError(r.error, r.issuer); });
     connect(handler, &OAuth::LoopbackReplyHandler::stateRejected, this,
             &ConnectionService::onStateRejected);
 
@@ -456,9 +435,9 @@ void ConnectionService::writeSecurityLog(const QString &action, const QString &r
     entry.action = action;
     entry.clientIpAddress = clientAddress;
     entry.browserInfo = Contract::kClientName;
-    entry.extraProperties = QJsonObject{
-        {QStringLiteral("reason"), reason},
-        {QStringLiteral("provider"), m_attempt ? m_attempt->providerKey : QString()}};
+    entry.extraProperties =
+        QJsonObject{{QStringLiteral("reason"), reason},
+                    {QStringLiteral("provider"), m_attempt ? m_attempt->providerKey : QString()}};
     entry.creationTime = m_clock.nowUtc();
     Db::SecurityLogWriter writer(m_db);
     if (const Result<void> written = writer.write(entry); !written)
@@ -595,8 +574,8 @@ Result<QString> ConnectionService::save(const OAuth::Profile &profile)
     const auto &existing = attempt.existing;
     // Reconnect repairs the same account: a different identity would silently swap whose
     // mentions and messages the CRM reads.
-    if (existing && existing->status != Db::ConnectionStatus::NotConnected
-        && existing->externalUserId != profile.id) {
+    if (existing && existing->status != Db::ConnectionStatus::NotConnected &&
+        existing->externalUserId != profile.id) {
         return makeError(ErrorCode::IdentityMismatch,
                          tr("You signed in as another %1 account than the one this connection "
                             "belongs to (@%2). Sign in as @%2 to reconnect it.")
@@ -642,8 +621,7 @@ Result<QString> ConnectionService::save(const OAuth::Profile &profile)
     row.refreshTokenExpiresAt = attempt.tokens.refreshExpiresInSeconds && !refresh.isEmpty()
                                     ? now.addSecs(*attempt.tokens.refreshExpiresInSeconds)
                                     : QDateTime();
-    row.grantedScopes =
-        attempt.tokens.scopeOmitted ? attempt.scopes : attempt.tokens.grantedScopes;
+    row.grantedScopes = attempt.tokens.scopeOmitted ? attempt.scopes : attempt.tokens.grantedScopes;
     row.status = Db::ConnectionStatus::Connected;
     row.statusReason.clear();
     row.lastSyncTime = now;
@@ -708,26 +686,16 @@ Result<void> ConnectionService::storeConnection(Db::IntegrationConnection &row, 
 Result<void> ConnectionService::writeAudit(const Db::IntegrationConnection &row,
                                            const QString &action, const QDateTime &now)
 {
-    Db::AuditEntry entry;
-    entry.tenantId = m_user.tenantId;
-    entry.tenantName = m_user.tenantName;
-    entry.userId = m_user.userId;
-    entry.userName = m_user.userName;
-    entry.serviceName = Contract::kAuditServiceName;
-    entry.methodName = action;
-    QJsonObject parameters{{QStringLiteral("connectionId"), guidText(row.id)},
+    QJsonObject parameters{{QStringLiteral("connectionId"), Ids::text(row.id)},
                            {QStringLiteral("providerKey"), row.providerKey}};
     if (row.brandAccountId)
-        parameters.insert(QStringLiteral("brandAccountId"), guidText(*row.brandAccountId));
-    entry.parametersJson =
-        QString::fromUtf8(QJsonDocument(parameters).toJson(QJsonDocument::Compact));
-    entry.entityId = guidText(row.id);
+        parameters.insert(QStringLiteral("brandAccountId"), Ids::text(*row.brandAccountId));
+    Db::AuditEntry entry =
+        actionAudit(m_user, Contract::kAuditServiceName, action, parameters, now);
+    entry.entityId = Ids::text(row.id);
     entry.entityTypeFullName = Contract::kConnectionEntityType;
-    entry.changeType = action == Contract::kActionConnectionCreated
-                           ? Db::EntityChangeType::Created
-                           : Db::EntityChangeType::Updated;
-    entry.executionTime = now;
-    entry.clientName = Contract::kClientName;
+    entry.changeType = action == Contract::kActionConnectionCreated ? Db::EntityChangeType::Created
+                                                                    : Db::EntityChangeType::Updated;
     return Db::AuditWriter(m_db).write(entry);
 }
 
@@ -749,7 +717,7 @@ Result<void> ConnectionService::recordHistory(const Db::IntegrationConnection &r
 Result<void> ConnectionService::enqueueJobs(const Db::IntegrationConnection &row,
                                             const QDateTime &now)
 {
-    const QJsonObject common{{QStringLiteral("connectionId"), guidText(row.id)},
+    const QJsonObject common{{QStringLiteral("connectionId"), Ids::text(row.id)},
                              {QStringLiteral("tenantId"), guidOrNull(m_user.tenantId)},
                              {QStringLiteral("providerKey"), row.providerKey}};
     QJsonObject backfill = common;
@@ -761,8 +729,7 @@ Result<void> ConnectionService::enqueueJobs(const Db::IntegrationConnection &row
                                            Contract::kJobPriorityNormal, now);
         !queued)
         return queued;
-    return jobs.enqueue(Contract::kJobMentionBackfill, backfill, Contract::kJobPriorityNormal,
-                        now);
+    return jobs.enqueue(Contract::kJobMentionBackfill, backfill, Contract::kJobPriorityNormal, now);
 }
 
 void ConnectionService::disconnectProvider(const QString &providerKey)
@@ -784,8 +751,7 @@ void ConnectionService::disconnectProvider(const QString &providerKey)
 // `shownKey` names the version the page showed in m_shownStamps: the provider key for the
 // user's own connection, the connection id for a brand account's.
 void ConnectionService::disconnectRow(const QString &providerKey,
-                                      const Db::IntegrationConnection &row,
-                                      const QString &shownKey)
+                                      const Db::IntegrationConnection &row, const QString &shownKey)
 {
     // The person chose on what the page showed. A row changed since (another client, another
     // machine) is not theirs to overwrite: reload it and let them look again.
@@ -797,9 +763,8 @@ void ConnectionService::disconnectRow(const QString &providerKey,
     }
     // Revoke the refresh token where there is one: RFC 7009 §2.1 has the server drop the
     // access tokens of the same grant with it.
-    const QString protectedToken = row.protectedRefreshToken.isEmpty()
-                                       ? row.protectedAccessToken
-                                       : row.protectedRefreshToken;
+    const QString protectedToken =
+        row.protectedRefreshToken.isEmpty() ? row.protectedAccessToken : row.protectedRefreshToken;
     const bool isRefresh = !row.protectedRefreshToken.isEmpty();
     auto token = protectedToken.isEmpty() ? Result<QByteArray>(QByteArray())
                                           : m_protector.unprotect(protectedToken);
@@ -825,8 +790,7 @@ Result<void> ConnectionService::removeTokens(Db::IntegrationConnection row)
     if (!cleared)
         return cleared.error();
     row.status = Db::ConnectionStatus::NotConnected;
-    if (Result<void> audited = writeAudit(row, Contract::kActionConnectionRevoked, now);
-        !audited)
+    if (Result<void> audited = writeAudit(row, Contract::kActionConnectionRevoked, now); !audited)
         return audited;
     if (Result<void> recorded =
             recordHistory(row, previous, Contract::kActionConnectionRevoked, now);
@@ -853,7 +817,7 @@ void ConnectionService::revokeAtProvider(const QString &providerKey, QByteArray 
         emit disconnectFinished(providerKey, Error{});
         return;
     }
-    const ProviderDescriptor provider = effectiveDescriptor(*catalogued, *config.value());
+    const ProviderDescriptor provider = withOverrides(*catalogued, overridesOf(*config.value()));
     if (!provider.revocationEndpoint.isValid() || provider.revocationEndpoint.isEmpty()) {
         emit disconnectFinished(providerKey, Error{});
         return;
@@ -990,7 +954,7 @@ Result<QList<BrandAccountStatus>> ConnectionService::brandStatuses() const
             shown.externalDisplayName = row.externalDisplayName;
             shown.lastSyncUtc = row.lastSyncTime;
             shown.statusReason = row.statusReason;
-            m_shownStamps.insert(guidText(row.id), row.concurrencyStamp);
+            m_shownStamps.insert(Ids::text(row.id), row.concurrencyStamp);
             statuses.append(shown);
         }
         if (!any)
@@ -1059,8 +1023,8 @@ Result<Db::IntegrationConnection> ConnectionService::findBrandConnection(const Q
 Result<void> ConnectionService::checkBrandIdentityFree(const OAuth::Profile &profile) const
 {
     const Attempt &attempt = *m_attempt;
-    auto holder = Db::ConnectionRepository(m_db).findBrandIdentity(
-        m_user.tenantId, attempt.providerKey, profile.id);
+    auto holder = Db::ConnectionRepository(m_db).findBrandIdentity(m_user.tenantId,
+                                                                   attempt.providerKey, profile.id);
     if (!holder)
         return holder.error();
     if (!holder.value() || (attempt.existing && holder.value()->id == attempt.existing->id))
@@ -1096,7 +1060,7 @@ void ConnectionService::disconnectBrand(const QUuid &connectionId)
         reportDisconnectFailed(QString(), row.error());
         return;
     }
-    disconnectRow(row.value().providerKey, row.value(), guidText(connectionId));
+    disconnectRow(row.value().providerKey, row.value(), Ids::text(connectionId));
 }
 
 Result<void> ConnectionService::removeBrandAccount(const QUuid &brandAccountId)
@@ -1123,29 +1087,21 @@ Result<void> ConnectionService::removeBrandAccount(const QUuid &brandAccountId)
             continue;
         // Its tokens would stay valid at the provider: revoke them through Disconnect first.
         if (row.status != Db::ConnectionStatus::NotConnected) {
-            return makeError(ErrorCode::Busy,
-                             tr("Disconnect \"%1\" before removing it.").arg(account.value()->name));
+            return makeError(
+                ErrorCode::Busy,
+                tr("Disconnect \"%1\" before removing it.").arg(account.value()->name));
         }
         if (Result<void> removed = Db::ConnectionRepository(m_db).remove(row.id); !removed)
             return removed;
     }
     if (Result<void> removed = Db::BrandAccountRepository(m_db).remove(brandAccountId); !removed)
         return removed;
-    Db::AuditEntry entry;
-    entry.tenantId = m_user.tenantId;
-    entry.tenantName = m_user.tenantName;
-    entry.userId = m_user.userId;
-    entry.userName = m_user.userName;
-    entry.serviceName = Contract::kAuditServiceName;
-    entry.methodName = Contract::kActionBrandAccountRemoved;
-    entry.parametersJson = QString::fromUtf8(
-        QJsonDocument(QJsonObject{{QStringLiteral("brandAccountId"), guidText(brandAccountId)}})
-            .toJson(QJsonDocument::Compact));
-    entry.entityId = guidText(brandAccountId);
+    Db::AuditEntry entry = actionAudit(
+        m_user, Contract::kAuditServiceName, Contract::kActionBrandAccountRemoved,
+        QJsonObject{{QStringLiteral("brandAccountId"), Ids::text(brandAccountId)}}, now);
+    entry.entityId = Ids::text(brandAccountId);
     entry.entityTypeFullName = Contract::kBrandAccountEntityType;
     entry.changeType = Db::EntityChangeType::Deleted;
-    entry.executionTime = now;
-    entry.clientName = Contract::kClientName;
     if (Result<void> audited = Db::AuditWriter(m_db).write(entry); !audited)
         return audited;
     if (Result<void> committed = transaction.commit(); !committed)

@@ -1,13 +1,16 @@
 #include "core/service/providerconfigservice.h"
 
+#include "core/common/ids.h"
 #include "core/common/secret.h"
 #include "core/crypto/dataprotector.h"
 #include "core/db/auditwriter.h"
 #include "core/db/database.h"
 #include "core/db/entities.h"
 #include "core/db/providerconfigrepository.h"
+#include "core/service/actionaudit.h"
 #include "core/service/crmcontract.h"
 #include "core/service/providerconfigcheck.h"
+#include "core/service/providerendpoints.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
@@ -28,11 +31,6 @@ constexpr qsizetype kMaxEndpoint = 2048;
 // RFC 6335 §6: below 1024 are system ports, which a desktop user cannot listen on.
 constexpr int kLowestPort = 1024;
 constexpr int kHighestPort = 65535;
-
-QString guidText(const QUuid &id)
-{
-    return id.toString(QUuid::WithoutBraces);
-}
 
 QStringList catalogueScopes(const ProviderDescriptor &provider)
 {
@@ -62,32 +60,10 @@ ProviderEndpoints endpointsOf(const ProviderDescriptor &provider)
             provider.issuer};
 }
 
-ProviderEndpoints overridesOf(const Db::ProviderConfig &row)
-{
-    return {row.authorizeEndpoint, row.tokenEndpoint, row.revocationEndpoint, row.profileEndpoint,
-            row.issuer};
-}
-
 ProviderEndpoints trimmed(const ProviderEndpoints &e)
 {
     return {e.authorize.trimmed(), e.token.trimmed(), e.revocation.trimmed(), e.profile.trimmed(),
             e.issuer.trimmed()};
-}
-
-// The catalogue's provider with the admin's overrides where they name one.
-ProviderDescriptor withOverrides(ProviderDescriptor provider, const ProviderEndpoints &overrides)
-{
-    const auto apply = [](QUrl &target, const QString &value) {
-        if (!value.isEmpty())
-            target = QUrl(value, QUrl::StrictMode);
-    };
-    apply(provider.authorizeEndpoint, overrides.authorize);
-    apply(provider.tokenEndpoint, overrides.token);
-    apply(provider.revocationEndpoint, overrides.revocation);
-    apply(provider.profileEndpoint, overrides.profile);
-    if (!overrides.issuer.isEmpty())
-        provider.issuer = overrides.issuer;
-    return provider;
 }
 
 QString endpointProblem(ProviderField field)
@@ -545,20 +521,12 @@ Result<void> ProviderConfigService::writeAudit(const Db::ProviderConfig &row,
         {QStringLiteral("configuration"),
          row.tenantId ? QStringLiteral("TenantOverride") : QStringLiteral("HostDefault")},
         {QStringLiteral("changedFields"), QJsonArray::fromStringList(changedFields)}};
-    Db::AuditEntry entry;
-    entry.tenantId = m_user.tenantId;
-    entry.tenantName = m_user.tenantName;
-    entry.userId = m_user.userId;
-    entry.userName = m_user.userName;
-    entry.serviceName = Contract::kProviderAuditServiceName;
-    entry.methodName = Contract::kActionProviderConfigurationChanged;
-    entry.parametersJson =
-        QString::fromUtf8(QJsonDocument(parameters).toJson(QJsonDocument::Compact));
-    entry.entityId = guidText(row.id);
+    Db::AuditEntry entry =
+        actionAudit(m_user, Contract::kProviderAuditServiceName,
+                    Contract::kActionProviderConfigurationChanged, parameters, now);
+    entry.entityId = Ids::text(row.id);
     entry.entityTypeFullName = Contract::kProviderConfigurationEntityType;
     entry.changeType = changeType;
-    entry.executionTime = now;
-    entry.clientName = Contract::kClientName;
     return Db::AuditWriter(m_db).write(entry);
 }
 

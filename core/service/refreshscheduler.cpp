@@ -45,11 +45,6 @@ const QString kReasonExtended = QStringLiteral("AccessTokenExtended");
 const QString kOutcomeRefreshed = QStringLiteral("Refreshed");
 const QString kOutcomeExtended = QStringLiteral("Extended");
 
-QString guidText(const QUuid &id)
-{
-    return id.toString(QUuid::WithoutBraces);
-}
-
 // The admin's configuration overrides the catalogue's endpoints where it names one.
 ProviderDescriptor effectiveProvider(ProviderDescriptor provider, const Db::ProviderConfig &cfg)
 {
@@ -427,7 +422,7 @@ Error RefreshScheduler::notConfigured(const ProviderDescriptor &provider)
 Result<std::optional<Db::ProviderConfig>>
 RefreshScheduler::providerConfig(const std::optional<QUuid> &tenantId, const QString &providerKey)
 {
-    const QString key = (tenantId ? guidText(*tenantId) : QString()) + u'/' + providerKey;
+    const QString key = (tenantId ? Ids::text(*tenantId) : QString()) + u'/' + providerKey;
     if (const auto cached = m_configs.constFind(key); cached != m_configs.constEnd())
         return *cached;
     auto config = Db::ProviderConfigRepository(m_db).findEffective(tenantId, providerKey);
@@ -660,9 +655,9 @@ Result<void> RefreshScheduler::markRequiresReauth(Job &job, const QString &reaso
     if (auto updated = Db::ConnectionRepository(m_db).update(row, row.concurrencyStamp); !updated)
         return updated.error();
     const QJsonObject event{
-        {QStringLiteral("connectionId"), guidText(row.id)},
+        {QStringLiteral("connectionId"), Ids::text(row.id)},
         {QStringLiteral("tenantId"),
-         row.tenantId ? QJsonValue(guidText(*row.tenantId)) : QJsonValue(QJsonValue::Null)},
+         row.tenantId ? QJsonValue(Ids::text(*row.tenantId)) : QJsonValue(QJsonValue::Null)},
         {QStringLiteral("providerKey"), row.providerKey},
         {QStringLiteral("reason"), reason},
         {QStringLiteral("providerError"),
