@@ -16,20 +16,6 @@ namespace {
 constexpr int kBadgeSize = 40;
 constexpr int kDotSize = 8;
 
-// The values the page style sheet selects on, as for provider rows.
-QString stateName(ConnectionState state)
-{
-    switch (state) {
-    case ConnectionState::NotConnected:
-        return QStringLiteral("notConnected");
-    case ConnectionState::Connected:
-        return QStringLiteral("connected");
-    case ConnectionState::RequiresReauth:
-        return QStringLiteral("requiresReauth");
-    }
-    return {};
-}
-
 QLabel *plainLabel(const QString &name, const QString &role, QWidget *parent)
 {
     auto *label = new QLabel(parent);
@@ -159,8 +145,8 @@ void BrandAccountRow::showData(const QModelIndex &index)
                                .arg(kBadgeSize / 2));
 
     const auto state = index.data(BrandAccountsModel::StateRole).value<ConnectionState>();
-    Theme::setStyleProperty(m_state, "state", stateName(state));
-    Theme::setStyleProperty(m_stateDot, "state", stateName(state));
+    Theme::setStyleProperty(m_state, "state", Theme::stateName(state));
+    Theme::setStyleProperty(m_stateDot, "state", Theme::stateName(state));
     m_state->setText(index.data(BrandAccountsModel::StateTextRole).toString());
     const QString reason = index.data(BrandAccountsModel::ReasonTextRole).toString();
     m_reason->setText(reason);

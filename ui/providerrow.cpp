@@ -16,19 +16,6 @@ namespace {
 constexpr int kBadgeSize = 40;
 constexpr int kDotSize = 8;
 
-QString stateName(ConnectionState state)
-{
-    switch (state) {
-    case ConnectionState::NotConnected:
-        return QStringLiteral("notConnected");
-    case ConnectionState::Connected:
-        return QStringLiteral("connected");
-    case ConnectionState::RequiresReauth:
-        return QStringLiteral("requiresReauth");
-    }
-    return {};
-}
-
 QString actionName(ProviderRow::Action action)
 {
     switch (action) {
@@ -164,8 +151,8 @@ void ProviderRow::showData(const QModelIndex &index)
 void ProviderRow::showState(const QModelIndex &index)
 {
     const auto state = index.data(ProviderListModel::StateRole).value<ConnectionState>();
-    Theme::setStyleProperty(m_state, "state", stateName(state));
-    Theme::setStyleProperty(m_stateDot, "state", stateName(state));
+    Theme::setStyleProperty(m_state, "state", Theme::stateName(state));
+    Theme::setStyleProperty(m_stateDot, "state", Theme::stateName(state));
     m_state->setText(index.data(ProviderListModel::StateTextRole).toString());
 }
 

@@ -220,16 +220,7 @@ void SocialIntegrationPage::placeWaitingPanel()
         if (m_rows.at(i)->providerKey() == m_waitingKey)
             at = i + 1;
     }
-    m_rowsLayout->insertWidget(static_cast<int>(at), m_waitingPanel);
-    m_waitingPanel->show();
-    // Once the layout has placed it (a posted event, hence queued): keep it in view.
-    QMetaObject::invokeMethod(
-        this,
-        [this] {
-            if (m_waitingPanel->isVisible())
-                m_scroll->ensureWidgetVisible(m_waitingPanel, 0, 16);
-        },
-        Qt::QueuedConnection);
+    m_waitingPanel->showInRows(m_rowsLayout, static_cast<int>(at), m_scroll);
 }
 
 void SocialIntegrationPage::setOtherAttemptRunning(bool running)

@@ -182,6 +182,19 @@ QColor badgeColour(const QString &providerKey)
     return QColor::fromRgb(kColours.at(sum % kColours.size()));
 }
 
+QString stateName(ConnectionState state)
+{
+    switch (state) {
+    case ConnectionState::NotConnected:
+        return QStringLiteral("notConnected");
+    case ConnectionState::Connected:
+        return QStringLiteral("connected");
+    case ConnectionState::RequiresReauth:
+        return QStringLiteral("requiresReauth");
+    }
+    return {};
+}
+
 void setStyleProperty(QWidget *widget, const char *name, const QString &value)
 {
     if (widget->property(name).toString() == value)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/service/providerstatus.h"
+
 #include <QColor>
 #include <QString>
 
@@ -18,6 +20,9 @@ void applyAppearance(QApplication &app);
 
 // A calm colour per provider for its initial badge; stable across runs.
 [[nodiscard]] QColor badgeColour(const QString &providerKey);
+
+// The "state" value the style sheets colour a connection's state text and dot by.
+[[nodiscard]] QString stateName(ConnectionState state);
 
 // Sets a property the style sheets select on and re-applies the style to `widget`.
 void setStyleProperty(QWidget *widget, const char *name, const QString &value);

@@ -6,6 +6,7 @@
 #include <QLabel>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QVBoxLayout>
 
 namespace EasyCrm::Ui {
@@ -111,6 +112,21 @@ void WaitingPanel::showTexts(const QString &title, const QString &detail)
 {
     m_title->setText(title);
     m_detail->setText(detail);
+}
+
+void WaitingPanel::showInRows(QVBoxLayout *rows, int index, QScrollArea *scroll)
+{
+    rows->removeWidget(this);
+    rows->insertWidget(index, this);
+    show();
+    // Once the layout has placed it (a posted event, hence queued): keep it in view.
+    QMetaObject::invokeMethod(
+        this,
+        [this, scroll] {
+            if (isVisible())
+                scroll->ensureWidgetVisible(this, 0, 16);
+        },
+        Qt::QueuedConnection);
 }
 
 } // namespace EasyCrm::Ui

@@ -8,6 +8,8 @@
 class QLabel;
 class QProgressBar;
 class QPushButton;
+class QScrollArea;
+class QVBoxLayout;
 
 namespace EasyCrm::Ui {
 
@@ -27,6 +29,9 @@ public:
     void setPhase(FlowPhase phase);
     FlowPhase phase() const { return m_phase; }
     void reset();
+    // Shows the panel at `index` of a page's `rows` (right under the row it is about) and
+    // scrolls it into view once the layout has placed it.
+    void showInRows(QVBoxLayout *rows, int index, QScrollArea *scroll);
 
 signals:
     void cancelClicked();
