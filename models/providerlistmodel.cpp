@@ -96,6 +96,8 @@ QVariant ProviderListModel::roleData(const ProviderStatus &status, int row, int 
         return status.configured || action == Action::Disconnect;
     case StatusReasonRole:
         return status.statusReason;
+    case ExpiringRole:
+        return isExpiring(status);
     default:
         return {};
     }
@@ -115,6 +117,7 @@ QHash<int, QByteArray> ProviderListModel::roleNames() const
     names.insert(ActionTextRole, "actionText");
     names.insert(ActionEnabledRole, "actionEnabled");
     names.insert(StatusReasonRole, "statusReason");
+    names.insert(ExpiringRole, "expiring");
     return names;
 }
 
@@ -184,7 +187,12 @@ void ProviderListModel::refresh()
         if (text == m_stateTexts.at(row))
             continue;
         m_stateTexts[row] = std::move(text);
-        emitRowChanged(row, {StateTextRole});
+        // A row only enters its expiry warning with time (leaving it takes a new status), and
+        // that changes its text too: this is where the warning starts.
+        if (isExpiring(m_statuses.at(row)))
+            emitRowChanged(row, {StateTextRole, ExpiringRole});
+        else
+            emitRowChanged(row, {StateTextRole});
     }
 }
 

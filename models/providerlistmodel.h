@@ -36,6 +36,8 @@ public:
         ActionTextRole,
         ActionEnabledRole,
         StatusReasonRole,
+        // Connected, but nothing renews it in time: it warns that it expires (bool).
+        ExpiringRole,
     };
     Q_ENUM(Role)
 

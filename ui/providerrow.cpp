@@ -51,6 +51,8 @@ ProviderRow::ProviderRow(const QString &providerKey, QWidget *parent)
     , m_buttonHolder(new QWidget(this))
     , m_button(new QPushButton(m_buttonHolder))
     , m_details(new QPushButton(tr("Details"), this))
+    //: Button on a connection that still works but expires soon: sign in again now.
+    , m_renew(new QPushButton(tr("Reconnect"), this))
 {
     setObjectName(QStringLiteral("providerRow_") + providerKey);
     setProperty("card", true);
@@ -68,6 +70,11 @@ ProviderRow::ProviderRow(const QString &providerKey, QWidget *parent)
     m_details->setCursor(Qt::PointingHandCursor);
     m_details->setProperty("action", QStringLiteral("link"));
     m_details->hide();
+    m_renew->setObjectName(QStringLiteral("renewButton_") + providerKey);
+    m_renew->setFlat(true);
+    m_renew->setCursor(Qt::PointingHandCursor);
+    m_renew->setProperty("action", QStringLiteral("link"));
+    m_renew->hide();
 
     setUpLook();
     buildLayout();
@@ -76,6 +83,8 @@ ProviderRow::ProviderRow(const QString &providerKey, QWidget *parent)
             [this] { emit actionTriggered(m_providerKey, m_action); });
     connect(m_details, &QPushButton::clicked, this,
             [this] { emit detailsRequested(m_providerKey); });
+    connect(m_renew, &QPushButton::clicked, this,
+            [this] { emit actionTriggered(m_providerKey, Action::Reconnect); });
 }
 
 void ProviderRow::setUpLook()
@@ -117,6 +126,7 @@ void ProviderRow::buildLayout()
     layout->addWidget(m_badge, 0, Qt::AlignVCenter);
     layout->addLayout(texts, 1);
     layout->addWidget(m_details, 0, Qt::AlignVCenter);
+    layout->addWidget(m_renew, 0, Qt::AlignVCenter);
     layout->addWidget(m_buttonHolder, 0, Qt::AlignVCenter);
 }
 
@@ -130,6 +140,8 @@ void ProviderRow::showData(const QModelIndex &index)
     const QString name = index.data(ProviderListModel::ProviderNameRole).toString();
     m_name->setText(name);
     m_badge->setText(name.left(1).toUpper());
+    // Reconnecting early starts a connect attempt, which needs the client registration.
+    m_renewAllowed = index.data(ProviderListModel::ConfiguredRole).toBool();
     showState(index);
     showAction(index, name);
     // Only a connection has details; a provider never connected has nothing to show.
@@ -137,10 +149,13 @@ void ProviderRow::showData(const QModelIndex &index)
     m_details->setVisible(state != ConnectionState::NotConnected);
     //: Accessible name of the details button; %1 is the provider, e.g. LinkedIn.
     m_details->setAccessibleName(tr("%1 connection details").arg(name));
+    m_renew->setVisible(index.data(ProviderListModel::ExpiringRole).toBool());
+    //: Accessible name of the early reconnect button; %1 is the provider, e.g. Mastodon.
+    m_renew->setAccessibleName(tr("Reconnect %1 before it expires").arg(name));
 
     // A degraded connection says why; a provider nobody may use says so without a hover.
     QString note = index.data(ProviderListModel::StatusReasonRole).toString();
-    if (m_state->property("state").toString() == u"connected")
+    if (state == ConnectionState::Connected)
         note.clear();
     if (note.isEmpty())
         note = m_notAllowedReason;
@@ -151,8 +166,12 @@ void ProviderRow::showData(const QModelIndex &index)
 void ProviderRow::showState(const QModelIndex &index)
 {
     const auto state = index.data(ProviderListModel::StateRole).value<ConnectionState>();
-    Theme::setStyleProperty(m_state, "state", Theme::stateName(state));
-    Theme::setStyleProperty(m_stateDot, "state", Theme::stateName(state));
+    // Still connected, but soon not: the warning's colour, not the healthy green.
+    const QString look = index.data(ProviderListModel::ExpiringRole).toBool()
+                             ? QStringLiteral("expiring")
+                             : Theme::stateName(state);
+    Theme::setStyleProperty(m_state, "state", look);
+    Theme::setStyleProperty(m_stateDot, "state", look);
     m_state->setText(index.data(ProviderListModel::StateTextRole).toString());
 }
 
@@ -178,6 +197,7 @@ void ProviderRow::setFlowRunning(bool running)
 void ProviderRow::applyButtonState()
 {
     m_button->setEnabled(m_actionAllowed && !m_flowRunning);
+    m_renew->setEnabled(m_renewAllowed && !m_flowRunning);
     QString tip = m_notAllowedReason;
     if (tip.isEmpty() && m_flowRunning)
         tip = tr("Finish or cancel the connection in progress first.");

@@ -45,6 +45,7 @@ private:
     Action m_action = Action::Connect;
     bool m_actionAllowed = false;
     bool m_flowRunning = false;
+    bool m_renewAllowed = false;
     QString m_notAllowedReason;
     QLabel *m_badge = nullptr;
     QLabel *m_name = nullptr;
@@ -54,6 +55,7 @@ private:
     QWidget *m_buttonHolder = nullptr;
     QPushButton *m_button = nullptr;
     QPushButton *m_details = nullptr;
+    QPushButton *m_renew = nullptr; // Reconnect early, while the connection warns it expires
 };
 
 } // namespace EasyCrm::Ui

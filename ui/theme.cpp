@@ -31,10 +31,14 @@ QLabel[role="providerName"] { color: #101828; }
 QLabel[role="reason"] { color: #667085; }
 QLabel[role="stateText"] { color: #475467; }
 QLabel[role="stateText"][state="connected"] { color: #067647; }
-QLabel[role="stateText"][state="requiresReauth"] { color: #b54708; }
+QLabel[role="stateText"][state="requiresReauth"], QLabel[role="stateText"][state="expiring"] {
+    color: #b54708;
+}
 QLabel[role="stateDot"] { background: #98a2b3; border-radius: 4px; }
 QLabel[role="stateDot"][state="connected"] { background: #17b26a; }
-QLabel[role="stateDot"][state="requiresReauth"] { background: #f79009; }
+QLabel[role="stateDot"][state="requiresReauth"], QLabel[role="stateDot"][state="expiring"] {
+    background: #f79009;
+}
 
 QPushButton[action] {
     border-radius: 6px; padding: 6px 14px; min-width: 86px; font-weight: 600;

@@ -259,8 +259,14 @@ Result<void> ConnectionService::prepareAttempt(Attempt &attempt)
     auto existing = connections.findForUser(m_user.tenantId, m_user.userId, attempt.providerKey);
     if (!existing)
         return existing.error();
-    if (existing.value() && existing.value()->status == Db::ConnectionStatus::Connected)
-        return alreadyConnectedError(QStringLiteral("prepare: connected"));
+    // A connection nothing renews in time may be reconnected early, in place, while it warns
+    // that it expires; a healthy one is connected already.
+    if (existing.value() && existing.value()->status == Db::ConnectionStatus::Connected) {
+        const QDateTime warnsFrom =
+            RefreshScheduler::expiryWarningTime(*existing.value(), attempt.provider);
+        if (!warnsFrom.isValid() || m_clock.nowUtc() < warnsFrom)
+            return alreadyConnectedError(QStringLiteral("prepare: connected"));
+    }
     attempt.existing = existing.value();
     return {};
 }

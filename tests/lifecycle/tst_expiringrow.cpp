@@ -10,6 +10,7 @@
 #include <QApplication>
 #include <QLabel>
 #include <QPushButton>
+#include <QSignalSpy>
 #include <QTest>
 
 using namespace EasyCrm;
@@ -84,6 +85,24 @@ void TestExpiringRow::warningIsShownInFullAndFollowsTheClock()
             QVERIFY2(page.rect().contains(onPage), key);
         }
     }
+    // Reconnect now, beside Disconnect, on the rows that warn and only there; in amber.
+    for (const char *key : {"linkedin", "mastodon", "sandbox"}) {
+        const auto *renew =
+            page.findChild<QPushButton *>(QLatin1String("renewButton_") + QLatin1String(key));
+        QVERIFY(renew);
+        QCOMPARE(renew->isVisible(), qstrcmp(key, "sandbox") != 0);
+        QCOMPARE(page.findChild<QPushButton *>(QLatin1String("connectButton_") + QLatin1String(key))
+                     ->text(),
+                 QStringLiteral("Disconnect"));
+    }
+    QCOMPARE(mastodon->property("state").toString(), QStringLiteral("expiring"));
+    QCOMPARE(page.findChild<QLabel *>(QStringLiteral("stateLabel_sandbox"))->property("state"),
+             QStringLiteral("connected"));
+    QSignalSpy reconnect(&page, &Ui::SocialIntegrationPage::reconnectRequested);
+    QTest::mouseClick(page.findChild<QPushButton *>(QStringLiteral("renewButton_mastodon")),
+                      Qt::LeftButton);
+    QCOMPARE(reconnect.size(), 1);
+    QCOMPARE(reconnect.first().first().toString(), QStringLiteral("mastodon"));
     QVERIFY(!saveScreenshot(page, QStringLiteral("social-integration-expiring")).isEmpty());
 
     // The page keeps it current: once expired, it says so until the sweep marks the row.

@@ -205,12 +205,15 @@ void TestProviderListModel::expiringTextAppearsAndCountsDown()
     model.setStatuses({expiring(7 * 86400 + 60)});
     QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
     QCOMPARE(textAt(model, 0), QStringLiteral("Connected as @alice. Last sync: just now."));
+    QVERIFY(!model.index(0).data(ProviderListModel::ExpiringRole).toBool());
 
     // 1. The warning time comes: the row says so at the next refresh, no new status needed.
     clock.advance(60);
     model.refresh();
     QCOMPARE(changed.count(), 1);
-    QCOMPARE(changed.at(0).at(2).value<QList<int>>(), QList<int>{ProviderListModel::StateTextRole});
+    QCOMPARE(changed.at(0).at(2).value<QList<int>>(),
+             QList<int>({ProviderListModel::StateTextRole, ProviderListModel::ExpiringRole}));
+    QVERIFY(model.index(0).data(ProviderListModel::ExpiringRole).toBool());
     QCOMPARE(
         textAt(model, 0),
         QStringLiteral("Connected as @alice. Expires in 7 days — reconnect to keep it working."));

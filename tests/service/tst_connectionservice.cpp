@@ -173,6 +173,7 @@ private slots:
     void cancelWhileWaiting();
     void cancelledExchangeDoesNotCompleteTheNextAttempt();
     void secondConnectWhileOneRunsIsBusy();
+    void expiringConnectionIsReconnectedInPlace();
     void faviconBeforeTheCallback();
     void neverBlocksTheEventLoop();
 
@@ -853,6 +854,45 @@ void TestConnectionService::secondConnectWhileOneRunsIsBusy()
     QCOMPARE(m_succeeded->size(), 1);
     QCOMPARE(m_failed->size(), 1);
     QCOMPARE(rowCount(db(), kConnections), 1);
+}
+
+// Granted without offline_access, nothing renews the access token: from its warning time
+// the connection may be reconnected early, on the same row; before then it is connected.
+void TestConnectionService::expiringConnectionIsReconnectedInPlace()
+{
+    const QByteArray withoutRefresh = R"({"access_token":"{at}","token_type":"Bearer",)"
+                                      R"("expires_in":3600,"scope":"openid profile"})";
+    m_provider->script("/token", {200, withSecrets(withoutRefresh)});
+    connectSandbox({kApproved});
+    awaitOutcome(1);
+    RETURN_IF_FAILED();
+    QCOMPARE(m_succeeded->size(), 1);
+    auto connected = Db::ConnectionRepository(db()).findForUser(
+        m_workspace->user().tenantId, m_workspace->user().userId, kSandbox);
+    QVERIFY(connected.ok() && connected.value());
+    QVERIFY(connected.value()->protectedRefreshToken.isEmpty());
+    const QUuid id = connected.value()->id;
+
+    // 1. Healthy for now: a second connect is refused and opens no browser.
+    m_service->startConnect(kSandbox);
+    QCOMPARE(m_failed->size(), 1);
+    QCOMPARE(failure().code, ErrorCode::AlreadyConnected);
+    QCOMPARE(m_browser->openCount(), 1);
+
+    // 2. Within the catalogue's lead time of its expiry: the same flow repairs the same row.
+    m_clock.advance(3600 - 30);
+    connectSandbox({kApproved});
+    awaitOutcome(3);
+    RETURN_IF_FAILED();
+    QCOMPARE(m_succeeded->size(), 2);
+    QCOMPARE(rowCount(db(), kConnections), 1);
+    auto renewed = Db::ConnectionRepository(db()).findById(id);
+    QVERIFY(renewed.ok() && renewed.value());
+    QCOMPARE(renewed.value()->status, Db::ConnectionStatus::Connected);
+    QCOMPARE(renewed.value()->accessTokenExpiresAt, m_clock.nowUtc().addSecs(3600));
+    QCOMPARE(rowCount(db(), u"AbpAuditLogActions"_qs,
+                      u"\"MethodName\" = 'SocialConnectionReconnected'"_qs),
+             1);
 }
 
 // Browsers ask the loopback for /favicon.ico; that is no callback and no anomaly.
