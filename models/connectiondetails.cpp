@@ -42,15 +42,16 @@ Result<ConnectionDetails> loadConnectionDetails(Db::Database &database,
     if (!found)
         return found.error();
     if (!found.value())
-        return makeError(ErrorCode::NotFound,
-                         QCoreApplication::translate("ConnectionDetails",
-                                                     "This connection no longer exists."));
+        return makeError(
+            ErrorCode::NotFound,
+            QCoreApplication::translate("ConnectionDetails", "This connection no longer exists."));
     const Db::IntegrationConnection &row = *found.value();
     ConnectionDetails details = describe(row);
     const ProviderDescriptor *provider = catalogue.find(row.providerKey);
     details.providerName = provider ? provider->displayName : row.providerKey;
 
-    auto config = Db::ProviderConfigRepository(database).findEffective(row.tenantId, row.providerKey);
+    auto config =
+        Db::ProviderConfigRepository(database).findEffective(row.tenantId, row.providerKey);
     if (!config)
         return config.error();
     if (config.value())

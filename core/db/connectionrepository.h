@@ -41,7 +41,8 @@ public:
     // connection.creationTime must be set; the id is assigned when empty, the stamp always.
     // A second connection for the same owner or brand account and provider gives
     // AlreadyConnected; an external identity another brand account of the tenant holds,
-    // IdentityAlreadyConnected (update() too). Runs in a savepoint, so an enclosing transaction stays usable.
+    // IdentityAlreadyConnected (update() too). Runs in a savepoint, so an enclosing
+    // transaction stays usable.
     [[nodiscard]] Result<void> insert(IntegrationConnection &connection);
 
     // Writes every mutable column (not tenant, owner, brand, provider or creation) when the
