@@ -1,7 +1,10 @@
 // Settings — Social Integration as the person uses it: the real page, controller and service
 // on the embedded database (or, under tests/db/with-postgres.sh, on a CRM server's PostgreSQL
 // database opened as production opens it), a click on Connect, the sandbox's real pages
-// answered by the scripted browser. The README's screenshot comes from this test.
+// answered by the scripted browser. The README's screenshot comes from this test: a connect
+// clicked in the whole app window, as scripts/run.sh opens it (embedded database only).
+#include "app/appshell.h"
+#include "app/passwordstore.h"
 #include "app/socialintegrationcontroller.h"
 #include "core/service/connectionservice.h"
 #include "core/service/workspace.h"
@@ -19,6 +22,7 @@
 #include <QApplication>
 #include <QLabel>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -45,6 +49,7 @@ private slots:
     void unconfiguredProvidersAreDisabledWithTheAdminTooltip();
     void connectShowsTheHandleAndDisconnectReturnsToNotConnected();
     void denyShowsTheMessageInline();
+    void connectInTheAppWindow();
 
 private:
     [[nodiscard]] Result<std::unique_ptr<Workspace>> openWorkspace();
@@ -68,6 +73,10 @@ private:
 void TestSocialIntegrationApp::initTestCase()
 {
     QVERIFY2(m_sandbox.start(), qPrintable(m_sandbox.errorString()));
+    QCoreApplication::setOrganizationName(QStringLiteral("EasyCRM-Test"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_socialintegrationapp"));
+    QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope,
+                       m_dir.filePath(QStringLiteral("config")));
     QVERIFY(Models::installTranslations(*qApp));
     Ui::Theme::applyAppearance(*qApp);
 }
@@ -197,6 +206,50 @@ void TestSocialIntegrationApp::denyShowsTheMessageInline()
     QCOMPARE(stateText(QStringLiteral("sandbox")), QStringLiteral("Not Connected"));
     QVERIFY(button(QStringLiteral("sandbox"))->isEnabled());
     QVERIFY(!saveScreenshot(*m_window, QStringLiteral("social-integration-denied")).isEmpty());
+}
+
+// The whole window as scripts/run.sh shows it on the embedded database: Connect clicked on
+// Settings — Social Integration, the Sandbox's pages answered, the handle shown; the README's
+// screenshot (docs/screenshots/social-integration.png, or EASYCRM_SCREENSHOT_DIR).
+void TestSocialIntegrationApp::connectInTheAppWindow()
+{
+    if (m_crm)
+        QSKIP("The README's window is the embedded default's");
+    cleanup(); // this one is the app's own window, not the page wired by init()
+    App::AppShell::Options options;
+    options.embeddedPath = m_dir.filePath(QStringLiteral("crm-shell.sqlite"));
+    options.sandbox.issuer = m_sandbox.issuer();
+    options.refreshInterval = std::chrono::hours(1);
+    App::AppShell shell(m_clock, std::make_unique<App::NoPasswordStore>(), options);
+    ScriptedBrowser browser;
+    browser.setArguments({QStringLiteral("--login"), QStringLiteral("alice"),
+                          QStringLiteral("--decision"), QStringLiteral("approve")});
+    shell.setBrowserOpener(browser.opener());
+    QVERIFY(shell.openEmbedded().ok());
+    Ui::MainWindow &window = shell.window();
+    window.resize(1040, 720);
+    // The temporary directory's path would change the picture on every run.
+    window.setStatusText(QStringLiteral("crm.sqlite — signed in as admin (Local)"));
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QCOMPARE(window.currentPage(), &shell.socialPage());
+
+    auto *connect = window.findChild<QPushButton *>(QStringLiteral("connectButton_sandbox"));
+    QVERIFY(connect && connect->isEnabled());
+    QTest::mouseClick(connect, Qt::LeftButton);
+    const auto stateOf = [&window] {
+        const auto *label = window.findChild<QLabel *>(QStringLiteral("stateLabel_sandbox"));
+        return label ? label->text() : QString();
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(
+        stateOf(), QStringLiteral("Connected as @alice. Last sync: just now."), kFlowTimeoutMs);
+    QCOMPARE(browser.openCount(), 1);
+    QTRY_VERIFY(
+        !shell.socialPage().findChild<QWidget *>(QStringLiteral("waitingPanel"))->isVisible());
+    const QString chosen = qEnvironmentVariable("EASYCRM_SCREENSHOT_DIR");
+    const QString directory =
+        chosen.isEmpty() ? QStringLiteral(EASYCRM_SOURCE_DIR "/docs/screenshots") : chosen;
+    QVERIFY(!saveScreenshot(window, QStringLiteral("social-integration"), directory).isEmpty());
 }
 
 QTEST_MAIN(TestSocialIntegrationApp)
