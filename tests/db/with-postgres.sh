@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the given test executables against a throwaway PostgreSQL server on loopback:
 # initdb in a temporary directory, start on a free port, run, stop, remove.
-# Exits 77 (ctest: skipped) when no PostgreSQL server binaries are installed.
+# Exits 77 (ctest: skipped) when no PostgreSQL server binaries are installed, unless
+# EASYCRM_REQUIRE_POSTGRES is set: scripts/test.sh installs the server, so there a missing one
+# is a broken setup and must fail rather than read as a pass.
 set -u
 
 bindir=""
@@ -9,6 +11,10 @@ for candidate in /usr/lib/postgresql/*/bin; do
     [ -x "$candidate/initdb" ] && bindir="$candidate"
 done
 if [ -z "$bindir" ]; then
+    if [ -n "${EASYCRM_REQUIRE_POSTGRES:-}" ]; then
+        echo "PostgreSQL server binaries not found under /usr/lib/postgresql (package postgresql)"
+        exit 1
+    fi
     echo "PostgreSQL server binaries not found; skipping"
     exit 77
 fi

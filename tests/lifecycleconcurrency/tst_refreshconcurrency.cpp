@@ -178,6 +178,10 @@ void TestRefreshConcurrency::fourClientsRotateTwoHundredTokensWithoutLosingOne()
         QVERIFY(!stored.value().contains(grant.refreshToken));
     qInfo("%d refreshes by %d clients over %d connections, %d met another client first", refreshed,
           kClients, kConnections, contended);
+
+    // 3e. The clients really raced: each round the others found most rows held or refreshed
+    // already. Clients that ran one after another would prove none of the above.
+    QVERIFY2(contended >= kConnections, qPrintable(QString::number(contended)));
 }
 
 QTEST_GUILESS_MAIN(TestRefreshConcurrency)
