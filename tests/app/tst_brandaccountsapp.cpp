@@ -50,12 +50,6 @@ const QStringList kSandboxArguments{QStringLiteral("--access-token-ttl"), QStrin
 // The README shows these; a path of the test's temporary directory would change every run.
 const QString kStatusLine = QStringLiteral("crm.sqlite — signed in as admin (Local)");
 
-QString screenshotDirectory()
-{
-    const QString chosen = qEnvironmentVariable("EASYCRM_SCREENSHOT_DIR");
-    return chosen.isEmpty() ? QStringLiteral(EASYCRM_SOURCE_DIR "/docs/screenshots") : chosen;
-}
-
 } // namespace
 
 class TestBrandAccountsApp final : public QObject
@@ -181,7 +175,7 @@ bool TestBrandAccountsApp::add(const QString &name, const QString &login, bool s
     if (dialog->providerKey() != u"sandbox")
         return false;
     if (screenshot &&
-        saveScreenshot(*dialog, QStringLiteral("add-brand-account"), screenshotDirectory())
+        saveScreenshot(*dialog, QStringLiteral("add-brand-account"), readmeScreenshotDirectory())
             .isEmpty())
         return false;
     QTest::mouseClick(dialog->findChild<QPushButton *>(QStringLiteral("connectBrandButton")),
@@ -284,9 +278,9 @@ void TestBrandAccountsApp::addReconnectDisconnectRemove()
     QPushButton *reconnect = rowButton(u"Acme Support"_qs, "reconnectButton");
     QTRY_VERIFY(reconnect && reconnect->isVisible());
     page().findChild<QWidget *>(u"messageStrip"_qs)->hide();
-    QVERIFY(
-        !saveScreenshot(m_shell->window(), QStringLiteral("brand-accounts"), screenshotDirectory())
-             .isEmpty());
+    QVERIFY(!saveScreenshot(m_shell->window(), QStringLiteral("brand-accounts"),
+                            readmeScreenshotDirectory())
+                 .isEmpty());
 
     // 3. Reconnect, in place, as the same identity.
     const int connections = count(u"SocialCrmIntegrationConnections"_qs);

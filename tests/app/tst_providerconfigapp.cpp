@@ -282,7 +282,7 @@ void TestProviderConfigApp::testConfigurationAgainstTheSandboxShowsItsResults()
     QApplication::sendPostedEvents();
     scroll->verticalScrollBar()->setValue(0);
     QTRY_COMPARE(scroll->verticalScrollBar()->maximum(), 0);
-    const QString shots = QStringLiteral(EASYCRM_SOURCE_DIR "/docs/screenshots");
+    const QString shots = readmeScreenshotDirectory();
     QVERIFY(!saveScreenshot(m_shell->window(), QStringLiteral("provider-configuration"), shots)
                  .isEmpty());
 }

@@ -210,7 +210,7 @@ void TestSocialIntegrationApp::denyShowsTheMessageInline()
 
 // The whole window as scripts/run.sh shows it on the embedded database: Connect clicked on
 // Settings — Social Integration, the Sandbox's pages answered, the handle shown; the README's
-// screenshot (docs/screenshots/social-integration.png, or EASYCRM_SCREENSHOT_DIR).
+// screenshot (docs/screenshots/social-integration.png, see readmeScreenshotDirectory()).
 void TestSocialIntegrationApp::connectInTheAppWindow()
 {
     if (m_crm)
@@ -246,9 +246,7 @@ void TestSocialIntegrationApp::connectInTheAppWindow()
     QCOMPARE(browser.openCount(), 1);
     QTRY_VERIFY(
         !shell.socialPage().findChild<QWidget *>(QStringLiteral("waitingPanel"))->isVisible());
-    const QString chosen = qEnvironmentVariable("EASYCRM_SCREENSHOT_DIR");
-    const QString directory =
-        chosen.isEmpty() ? QStringLiteral(EASYCRM_SOURCE_DIR "/docs/screenshots") : chosen;
+    const QString directory = readmeScreenshotDirectory();
     QVERIFY(!saveScreenshot(window, QStringLiteral("social-integration"), directory).isEmpty());
 }
 

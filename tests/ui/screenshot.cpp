@@ -22,6 +22,11 @@ QString screenshotDirectory(const QString &requested)
 
 } // namespace
 
+QString readmeScreenshotDirectory()
+{
+    return screenshotDirectory(qEnvironmentVariable("EASYCRM_README_SCREENSHOT_DIR"));
+}
+
 QString saveScreenshot(QWidget &widget, const QString &name, const QString &directory)
 {
     const bool wasHidden = !widget.isVisible();

@@ -13,4 +13,9 @@ namespace EasyCrm::Testing {
 [[nodiscard]] QString saveScreenshot(QWidget &widget, const QString &name,
                                      const QString &directory = {});
 
+// Where the pictures the README shows go: $EASYCRM_README_SCREENSHOT_DIR (docs/screenshots when
+// refreshing them), else wherever saveScreenshot() puts the others, so that running the suite
+// never rewrites tracked files.
+[[nodiscard]] QString readmeScreenshotDirectory();
+
 } // namespace EasyCrm::Testing
