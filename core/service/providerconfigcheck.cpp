@@ -81,9 +81,10 @@ void ProviderConfigCheck::start(const ProviderDescriptor &provider)
     ++m_pending;
     addEndpointCheck(tr("Authorization endpoint"), provider.authorizeEndpoint,
                      ProviderField::AuthorizeEndpoint);
-    addEndpointCheck(tr("Token endpoint"), provider.tokenEndpoint, ProviderField::TokenEndpoint);
+    addEndpointCheck(tr("Token endpoint"), provider.tokenEndpoint, ProviderField::TokenEndpoint,
+                     Probe::EmptyPost);
     addEndpointCheck(tr("Revocation endpoint"), provider.revocationEndpoint,
-                     ProviderField::RevocationEndpoint);
+                     ProviderField::RevocationEndpoint, Probe::EmptyPost);
     addEndpointCheck(tr("Profile endpoint"), provider.profileEndpoint,
                      ProviderField::ProfileEndpoint);
     addDiscoveryCheck();
@@ -93,7 +94,7 @@ void ProviderConfigCheck::start(const ProviderDescriptor &provider)
 }
 
 void ProviderConfigCheck::addEndpointCheck(const QString &title, const QUrl &url,
-                                           ProviderField field)
+                                           ProviderField field, Probe probe)
 {
     const qsizetype row = m_checks.size();
     m_checks.append({title, CheckVerdict::Skipped, {}, field});
@@ -110,7 +111,8 @@ void ProviderConfigCheck::addEndpointCheck(const QString &title, const QUrl &url
         return;
     }
     ++m_pending;
-    m_replies->track(get(url), [this, row](QNetworkReply *reply) { onEndpointAnswer(row, reply); });
+    QNetworkReply *reply = probe == Probe::EmptyPost ? postEmptyForm(url) : get(url);
+    m_replies->track(reply, [this, row](QNetworkReply *answer) { onEndpointAnswer(row, answer); });
 }
 
 void ProviderConfigCheck::addDiscoveryCheck()
@@ -149,10 +151,27 @@ QNetworkReply *ProviderConfigCheck::get(const QUrl &url)
     return m_network->get(OAuth::jsonRequest(url, m_timeout));
 }
 
+// A form without a single parameter: a token or revocation endpoint refuses it (400 or 401)
+// without learning who asks.
+QNetworkReply *ProviderConfigCheck::postEmptyForm(const QUrl &url)
+{
+    QNetworkRequest request = OAuth::jsonRequest(url, m_timeout);
+    request.setHeader(QNetworkRequest::ContentTypeHeader,
+                      QByteArray("application/x-www-form-urlencoded"));
+    return m_network->post(request, QByteArray());
+}
+
 void ProviderConfigCheck::onEndpointAnswer(qsizetype row, QNetworkReply *reply)
 {
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (status > 0)
+    // Any other answer, even a refusal or a server error, says an endpoint lives there; 404 and
+    // 410 say the address is wrong.
+    if (status == 404 || status == 410)
+        settle(row, CheckVerdict::Failed,
+               tr("Nothing at %1: the server answered HTTP %2.")
+                   .arg(reply->url().toDisplayString())
+                   .arg(status));
+    else if (status > 0)
         settle(row, CheckVerdict::Passed,
                tr("Reachable: the server answered HTTP %1.").arg(status));
     else

@@ -51,7 +51,12 @@ signals:
     void finished(const QList<EasyCrm::ConfigCheck> &checks);
 
 private:
-    void addEndpointCheck(const QString &title, const QUrl &url, ProviderField field);
+    // How an endpoint is asked: the authorization and profile endpoints take a GET; the token
+    // and revocation endpoints take only POST (RFC 6749 §3.2, RFC 7009 §2.1), where a GET may
+    // meet a 404 from a server that routes by method.
+    enum class Probe { Get, EmptyPost };
+    void addEndpointCheck(const QString &title, const QUrl &url, ProviderField field,
+                          Probe probe = Probe::Get);
     void addDiscoveryCheck();
     void onEndpointAnswer(qsizetype row, QNetworkReply *reply);
     void onDiscoveryAnswer(qsizetype row, QNetworkReply *reply);
@@ -59,6 +64,7 @@ private:
     [[nodiscard]] ConfigCheck issuerCheck(const QJsonObject &document) const;
     [[nodiscard]] ConfigCheck endpointsCheck(const QJsonObject &document) const;
     [[nodiscard]] QNetworkReply *get(const QUrl &url);
+    [[nodiscard]] QNetworkReply *postEmptyForm(const QUrl &url);
     [[nodiscard]] QString unreachable(QNetworkReply *reply) const;
     void settle(qsizetype row, CheckVerdict verdict, const QString &text);
     void requestDone();

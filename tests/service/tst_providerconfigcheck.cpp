@@ -89,6 +89,8 @@ private slots:
     void sandboxIsReachableAndItsDiscoveryMatches();
     void anyHttpAnswerIsReachable_data();
     void anyHttpAnswerIsReachable();
+    void wrongAddressIsNotFound_data();
+    void wrongAddressIsNotFound();
     void refusedPortIsNotReachable();
     void silentServerTimesOut();
     void brokenTlsIsNotReachable();
@@ -206,7 +208,7 @@ void TestProviderConfigCheck::sandboxIsReachableAndItsDiscoveryMatches()
 void TestProviderConfigCheck::anyHttpAnswerIsReachable_data()
 {
     QTest::addColumn<int>("status");
-    for (int status : {200, 302, 400, 401, 404, 405, 500, 503})
+    for (int status : {200, 302, 400, 401, 405, 500, 503})
         QTest::newRow(qPrintable(QString::number(status))) << status;
 }
 
@@ -225,6 +227,32 @@ void TestProviderConfigCheck::anyHttpAnswerIsReachable()
     QCOMPARE(m_provider->count("/token"), 1);
 }
 
+void TestProviderConfigCheck::wrongAddressIsNotFound_data()
+{
+    QTest::addColumn<int>("status");
+    QTest::newRow("404-not-found") << 404;
+    QTest::newRow("410-gone") << 410;
+}
+
+// A mistyped path reaches a server but no endpoint: that must not read as a pass.
+void TestProviderConfigCheck::wrongAddressIsNotFound()
+{
+    QFETCH(int, status);
+    for (const QByteArray path : {"/auth", "/token", "/token/revocation", "/me"})
+        m_provider->script(path, {status, "{}"});
+    const ProviderDescriptor provider = pointedAt(QStringLiteral("x"), m_provider->issuer());
+    const auto checks = check(provider);
+    QCOMPARE(checks.size(), 5);
+    const QList<QUrl> urls{provider.authorizeEndpoint, provider.tokenEndpoint,
+                           provider.revocationEndpoint, provider.profileEndpoint};
+    for (int i = 0; i < 4; ++i) {
+        QCOMPARE(checks.at(i).verdict, CheckVerdict::Failed);
+        QCOMPARE(checks.at(i).text, QStringLiteral("Nothing at %1: the server answered HTTP %2.")
+                                        .arg(urls.at(i).toDisplayString())
+                                        .arg(status));
+    }
+}
+
 void TestProviderConfigCheck::refusedPortIsNotReachable()
 {
     QTcpServer probe;
@@ -236,6 +264,7 @@ void TestProviderConfigCheck::refusedPortIsNotReachable()
     closed.setPath(QStringLiteral("/token"));
     provider.tokenEndpoint = closed;
     m_provider->script(kDiscoveryPath, {200, discovery(provider.issuer, {}, {})});
+    m_provider->script("/auth", {400, "{}"});
     const auto checks = check(provider);
     const ConfigCheck *token = row(checks, u"Token endpoint"_qs);
     QVERIFY(token);
@@ -251,6 +280,7 @@ void TestProviderConfigCheck::refusedPortIsNotReachable()
 void TestProviderConfigCheck::silentServerTimesOut()
 {
     m_provider->script("/token", {200, {}, "application/json", 0, true});
+    m_provider->script("/me", {401, "{}"});
     ProviderDescriptor provider = pointedAt(QStringLiteral("x"), m_provider->issuer());
     QElapsedTimer elapsed;
     elapsed.start();
@@ -262,7 +292,7 @@ void TestProviderConfigCheck::silentServerTimesOut()
     QCOMPARE(token->text,
              QStringLiteral("Not reachable: 127.0.0.1:%1 did not answer in time (waited 0.4 s).")
                  .arg(m_provider->issuer().port()));
-    QCOMPARE(row(checks, u"Profile endpoint"_qs)->verdict, CheckVerdict::Passed); // a 404 answer
+    QCOMPARE(row(checks, u"Profile endpoint"_qs)->verdict, CheckVerdict::Passed);
 }
 
 void TestProviderConfigCheck::brokenTlsIsNotReachable()
@@ -424,7 +454,11 @@ void TestProviderConfigCheck::nothingOfTheRegistrationIsSent()
         for (const FakeProvider::Request &request : m_provider->requestsTo(path)) {
             ++requests;
             const QByteArray all = request.head + request.body;
-            QCOMPARE(request.method, QByteArray("GET"));
+            // RFC 6749 §3.2, RFC 7009 §2.1: the token and revocation endpoints take POST only;
+            // they are asked with an empty form.
+            const bool postOnly = path.startsWith("/token");
+            QCOMPARE(request.method, QByteArray(postOnly ? "POST" : "GET"));
+            QCOMPARE(request.head.contains("application/x-www-form-urlencoded"), postOnly);
             QVERIFY(request.body.isEmpty());
             QVERIFY(!all.contains(kTypedSecret));
             QVERIFY(!all.contains(registration.clientSecret));
