@@ -781,7 +781,7 @@ void ConnectionService::disconnectRow(const QString &providerKey,
     }
     m_shownStamps.remove(shownKey);
     emit statusesChanged();
-    revokeAtProvider(providerKey, token ? token.value() : QByteArray(), isRefresh);
+    revokeAtProvider(providerKey, std::move(token), isRefresh);
 }
 
 Result<void> ConnectionService::removeTokens(Db::IntegrationConnection row)
@@ -814,9 +814,21 @@ void ConnectionService::reportDisconnectFailed(const QString &providerKey, const
     emit disconnectFailed(providerKey, explained);
 }
 
-void ConnectionService::revokeAtProvider(const QString &providerKey, QByteArray token,
+void ConnectionService::revokeAtProvider(const QString &providerKey, Result<QByteArray> readable,
                                          bool isRefreshToken)
 {
+    if (!readable) {
+        // Nothing readable to send, so the grant may well be alive at the provider: the person
+        // must hear of it like any other failed revocation, not be told all went well.
+        Error unread = readable.error();
+        unread.message = tr("The stored token could not be read, so the provider was not asked "
+                            "to revoke it.");
+        unread.detail = QStringLiteral("revocation: stored token unreadable: ") + unread.detail;
+        qCInfo(lcService) << "Revocation skipped:" << errorCodeName(unread.code);
+        emit disconnectFinished(providerKey, unread);
+        return;
+    }
+    QByteArray token = std::move(readable).value();
     const ProviderDescriptor *catalogued = m_catalogue.find(providerKey);
     auto config = Db::ProviderConfigRepository(m_db).findEffective(m_user.tenantId, providerKey);
     if (!catalogued || !config || !config.value() || token.isEmpty()) {

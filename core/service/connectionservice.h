@@ -21,7 +21,7 @@ class Database;
 struct ProviderConfig;
 struct IntegrationConnection;
 enum class ConnectionStatus;
-}
+} // namespace EasyCrm::Db
 namespace EasyCrm::Crypto {
 class DataProtector;
 }
@@ -32,7 +32,7 @@ struct Profile;
 class TokenClient;
 class ProfileClient;
 enum class StateVerdict;
-}
+} // namespace EasyCrm::OAuth
 
 namespace EasyCrm {
 
@@ -175,7 +175,9 @@ private:
                                            const QDateTime &now);
     [[nodiscard]] Result<void> removeTokens(Db::IntegrationConnection row);
     void reportDisconnectFailed(const QString &providerKey, const Error &error);
-    void revokeAtProvider(const QString &providerKey, QByteArray token, bool isRefreshToken);
+    // A token that could not be unprotected is reported as a failed revocation.
+    void revokeAtProvider(const QString &providerKey, Result<QByteArray> token,
+                          bool isRefreshToken);
     void writeSecurityLog(const QString &action, const QString &reason,
                           const QString &clientAddress);
 

@@ -81,6 +81,7 @@ private slots:
     void aUsersOwnConnectShowsOnlyOnTheSocialPage();
     void aRequestRefusedAsBusyGoesToWhoAsked();
     void disconnectResultsGoToThePageThatAsked();
+    void aFailedRevocationIsSaidOnThePageThatAsked();
     void reconnectRepairsInPlace();
     void removeWhileConnectedIsRefusedInline();
     void removeAfterDisconnectRemovesTheAccount();
@@ -359,6 +360,31 @@ void TestBrandAccountsController::disconnectResultsGoToThePageThatAsked()
     QTRY_COMPARE_WITH_TIMEOUT(shownMessage(m_socialPage.get()),
                               QStringLiteral("Sandbox was disconnected."), kFlowTimeoutMs);
     QCOMPARE(shownMessage(m_brandPage.get()), QStringLiteral("\"Acme\" was disconnected."));
+}
+
+// The provider could not revoke: the account is disconnected here all the same, and the page
+// says both halves, with the provider's answer, where the person clicked.
+void TestBrandAccountsController::aFailedRevocationIsSaidOnThePageThatAsked()
+{
+    QVERIFY(addThroughDialog(QStringLiteral("Acme"), "acme-1", "acme"));
+    m_provider->script("/token/revocation",
+                       {503, QByteArray("<html>Service Unavailable</html>"), "text/html"});
+
+    QTest::mouseClick(rowButton(QStringLiteral("Acme"), "disconnectButton"), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(shownMessage(m_brandPage.get()),
+                              QStringLiteral("\"Acme\" was disconnected here, but revoking its "
+                                             "access at the provider failed: The provider "
+                                             "refused the request (HTTP 503)."),
+                              kFlowTimeoutMs);
+    QCOMPARE(m_provider->count("/token/revocation"), 1);
+    QTRY_COMPARE(
+        rowNamed(QStringLiteral("Acme"))->findChild<QLabel *>(QStringLiteral("stateLabel"))->text(),
+        QStringLiteral("Not Connected"));
+    QVERIFY(shownMessage(m_socialPage.get()).isEmpty());
+    auto row = Db::ConnectionRepository(db()).findById(m_brands->statuses().first().connectionId);
+    QVERIFY(row.ok() && row.value());
+    QVERIFY(row.value()->protectedAccessToken.isEmpty());
+    QVERIFY(row.value()->protectedRefreshToken.isEmpty());
 }
 
 void TestBrandAccountsController::reconnectRepairsInPlace()

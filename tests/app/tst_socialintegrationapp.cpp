@@ -6,6 +6,9 @@
 #include "app/appshell.h"
 #include "app/passwordstore.h"
 #include "app/socialintegrationcontroller.h"
+#include "core/db/database.h"
+#include "core/db/entities.h"
+#include "core/db/providerconfigrepository.h"
 #include "core/service/connectionservice.h"
 #include "core/service/workspace.h"
 #include "models/providerlistmodel.h"
@@ -24,6 +27,7 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -48,6 +52,7 @@ private slots:
     void unconfiguredProvidersAreDisabledWithTheAdminTooltip_data();
     void unconfiguredProvidersAreDisabledWithTheAdminTooltip();
     void connectShowsTheHandleAndDisconnectReturnsToNotConnected();
+    void failedRevocationIsSaidInline();
     void denyShowsTheMessageInline();
     void connectInTheAppWindow();
 
@@ -189,6 +194,45 @@ void TestSocialIntegrationApp::connectShowsTheHandleAndDisconnectReturnsToNotCon
     QTRY_COMPARE_WITH_TIMEOUT(stateText(QStringLiteral("sandbox")), QStringLiteral("Not Connected"),
                               kFlowTimeoutMs);
     QTRY_COMPARE_WITH_TIMEOUT(m_sandbox.stats().value(u"revocation").toInt(), 1, kFlowTimeoutMs);
+}
+
+// Disconnect while the provider's revocation endpoint cannot be reached: Not Connected here,
+// and the page says that the provider was not told.
+void TestSocialIntegrationApp::failedRevocationIsSaidInline()
+{
+    m_browser->setArguments({QStringLiteral("--login"), QStringLiteral("alice"),
+                             QStringLiteral("--decision"), QStringLiteral("approve")});
+    QTest::mouseClick(button(QStringLiteral("sandbox")), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(stateText(QStringLiteral("sandbox")),
+                              QStringLiteral("Connected as @alice. Last sync: just now."),
+                              kFlowTimeoutMs);
+
+    // 1. The admin's revocation address now leads nowhere: a port nobody listens on.
+    QTcpServer vacated;
+    QVERIFY(vacated.listen(QHostAddress::LocalHost));
+    const quint16 port = vacated.serverPort();
+    vacated.close();
+    Db::ProviderConfigRepository configs(m_workspace->database());
+    auto found = configs.find(m_workspace->user().tenantId, QStringLiteral("sandbox"));
+    QVERIFY(found.ok() && found.value());
+    Db::ProviderConfig config = *found.value();
+    config.revocationEndpoint = QStringLiteral("http://127.0.0.1:%1/revoke").arg(port);
+    config.lastModificationTime = m_clock.nowUtc();
+    QVERIFY(configs.upsert(config).ok());
+
+    // 2. Disconnect: removed here, and the failure said where the person clicked.
+    const int revocations = m_sandbox.stats().value(u"revocation").toInt();
+    QTest::mouseClick(button(QStringLiteral("sandbox")), Qt::LeftButton);
+    const auto *message = m_window->findChild<QLabel *>(QStringLiteral("messageText"));
+    QVERIFY(message);
+    QTRY_COMPARE_WITH_TIMEOUT(message->text(),
+                              QStringLiteral("Sandbox was disconnected here, but revoking its "
+                                             "access at the provider failed: The provider could "
+                                             "not be reached."),
+                              kFlowTimeoutMs);
+    QVERIFY(message->isVisible());
+    QCOMPARE(stateText(QStringLiteral("sandbox")), QStringLiteral("Not Connected"));
+    QCOMPARE(m_sandbox.stats().value(u"revocation").toInt(), revocations);
 }
 
 void TestSocialIntegrationApp::denyShowsTheMessageInline()

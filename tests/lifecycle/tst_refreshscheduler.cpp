@@ -9,9 +9,11 @@
 #include "core/db/notificationrepository.h"
 #include "core/db/providerconfigrepository.h"
 #include "core/db/sqlstatement.h"
+#include "core/service/crmcontract.h"
 #include "core/service/refreshscheduler.h"
 #include "core/service/workspace.h"
 #include "tests/lifecycle/faketokenendpoint.h"
+#include "tests/support/postgrescrm.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -35,6 +37,21 @@ int countRows(Db::Database &db, const QString &table)
     if (!query.exec(QStringLiteral("SELECT COUNT(*) FROM \"%1\"").arg(table)) || !query.next())
         return -1;
     return query.value(0).toInt();
+}
+
+// ABP's grant to one user: ProviderName "U", the key the user's id as Guid.ToString() writes it.
+Result<void> grantToUser(Db::Database &db, const std::optional<QUuid> &tenantId,
+                         const QString &permission, const QUuid &userId)
+{
+    Db::SqlStatement st(db, QStringLiteral("test.user-grant"));
+    st.prepare(QStringLiteral("INSERT INTO \"AbpPermissionGrants\" (\"Id\", \"TenantId\", "
+                              "\"Name\", \"ProviderName\", \"ProviderKey\") VALUES (:Id, "
+                              ":TenantId, :Name, 'U', :UserKey)"));
+    st.bind(QStringLiteral(":Id"), db.guid(QUuid::createUuid()));
+    st.bind(QStringLiteral(":TenantId"), db.guidOrNull(tenantId));
+    st.bind(QStringLiteral(":Name"), permission);
+    st.bind(QStringLiteral(":UserKey"), userId.toString(QUuid::WithoutBraces));
+    return st.exec();
 }
 
 } // namespace
@@ -65,6 +82,7 @@ private slots:
     void providerWithoutRefreshTokensNeedsReauthOnceExpired();
     void tenantWithoutItsOwnConfigurationUsesTheHostDefault();
     void brandConnectionNotifiesBrandAccountUsers();
+    void brandConnectionNotifiesOnlyTheTenantsBrandAccountUsers();
     void timerModeSweepsRepeatedly();
 
 private:
@@ -553,6 +571,61 @@ void TestRefreshScheduler::brandConnectionNotifiesBrandAccountUsers()
     auto notes = Db::NotificationRepository(db).listForUser(user.tenantId, user.userId);
     QCOMPARE(notes.value().size(), 1);
     QCOMPARE(notes.value().first().connectionId, std::optional<QUuid>(row.id));
+}
+
+// DESIGN §2: a brand connection belongs to every user of the tenant who may use brand
+// accounts, whether granted to them or to one of their roles; nobody else hears of it.
+void TestRefreshScheduler::brandConnectionNotifiesOnlyTheTenantsBrandAccountUsers()
+{
+    // 1. The signed-in admin, who creates the connection, loses the permission its role had:
+    // the creator is told only when nobody holds it.
+    Db::Database &db = m_workspace->database();
+    const SessionUser &admin = m_workspace->user();
+    const std::optional<QUuid> tenant = admin.tenantId;
+    const QString use = Contract::kPermissionUseBrandAccounts;
+    QSqlQuery revoke(db.handle());
+    revoke.prepare(QStringLiteral("DELETE FROM \"AbpPermissionGrants\" WHERE \"Name\" = :Name"));
+    revoke.bindValue(QStringLiteral(":Name"), use);
+    QVERIFY(revoke.exec());
+
+    // 2. Directly, through a role, not at all (another permission only), and in another tenant.
+    const auto direct = insertAbpUser(db, {tenant, QStringLiteral("dora")});
+    const auto byRole = insertAbpUser(db, {tenant, QStringLiteral("rolf")});
+    const auto without = insertAbpUser(db, {tenant, QStringLiteral("nina")});
+    const auto otherTenant = insertAbpTenant(db, QStringLiteral("Elsewhere"));
+    QVERIFY(direct && byRole && without && otherTenant);
+    const auto elsewhere = insertAbpUser(db, {otherTenant.value(), QStringLiteral("otto")});
+    QVERIFY(elsewhere);
+    QVERIFY(grantToUser(db, tenant, use, direct.value()).ok());
+    QVERIFY(insertAbpRole(db, tenant, QStringLiteral("Brand desk"), byRole.value(), {use}).ok());
+    QVERIFY(grantToUser(db, tenant, Contract::kPermissionManageProviders, without.value()).ok());
+    QVERIFY(grantToUser(db, otherTenant.value(), use, elsewhere.value()).ok());
+    // A role of the same name there: roles and their grants count in their own tenant only.
+    QVERIFY(insertAbpRole(db, otherTenant.value(), QStringLiteral("Brand desk"), elsewhere.value(),
+                          {use})
+                .ok());
+
+    // 3. The refresh token is refused for good.
+    const auto row = addConnection(QStringLiteral("sandbox"), 30, /*brand*/ true);
+    m_endpoint->setReply({400, errorJson("invalid_grant")});
+    QCOMPARE(sweepOnce().requiresReauth, 1);
+
+    // 4. One notification each for the two who may use brand accounts, none for anyone else.
+    const auto notesOf = [&db](const std::optional<QUuid> &tenantId, const QUuid &user) {
+        auto notes = Db::NotificationRepository(db).listForUser(tenantId, user);
+        return notes ? notes.value() : QList<Db::Notification>{};
+    };
+    for (const QUuid &user : {direct.value(), byRole.value()}) {
+        const QList<Db::Notification> notes = notesOf(tenant, user);
+        QCOMPARE(notes.size(), 1);
+        QCOMPARE(notes.first().connectionId, std::optional<QUuid>(row.id));
+        QCOMPARE(notes.first().message,
+                 QStringLiteral("Your Sandbox connection needs re-authentication"));
+    }
+    QVERIFY(notesOf(tenant, without.value()).isEmpty());
+    QVERIFY(notesOf(tenant, admin.userId).isEmpty());
+    QVERIFY(notesOf(otherTenant.value(), elsewhere.value()).isEmpty());
+    QCOMPARE(countRows(db, QStringLiteral("SocialCrmNotifications")), 2);
 }
 
 void TestRefreshScheduler::timerModeSweepsRepeatedly()

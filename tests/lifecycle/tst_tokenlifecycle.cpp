@@ -3,6 +3,7 @@
 // the refresh scheduler, and the embedded CRM database. "Due" comes from an injected clock,
 // so nothing waits for a token to age; the sandbox's tokens stay valid in real time.
 #include "core/crypto/dataprotector.h"
+#include "core/db/connectionhistoryrepository.h"
 #include "core/db/connectionrepository.h"
 #include "core/db/database.h"
 #include "core/db/notificationrepository.h"
@@ -19,6 +20,8 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <algorithm>
 
 using namespace EasyCrm;
 using namespace EasyCrm::Testing;
@@ -64,6 +67,7 @@ private:
     [[nodiscard]] bool degradeByRevocation();
     [[nodiscard]] bool pointTokenEndpointAt(const QUrl &url);
     [[nodiscard]] int refreshRequests();
+    [[nodiscard]] QList<Db::ConnectionHistoryEntry> history(const QUuid &connectionId);
 
     SandboxServer m_sandbox;
     QTemporaryDir m_dir;
@@ -147,6 +151,13 @@ SweepSummary TestTokenLifecycle::sweepOnce()
 int TestTokenLifecycle::refreshRequests()
 {
     return m_sandbox.stats().value(u"token_by_grant").toObject().value(u"refresh_token").toInt(-1);
+}
+
+QList<Db::ConnectionHistoryEntry> TestTokenLifecycle::history(const QUuid &connectionId)
+{
+    auto entries =
+        Db::ConnectionHistoryRepository(m_workspace->database()).listForConnection(connectionId);
+    return entries ? entries.value() : QList<Db::ConnectionHistoryEntry>{};
 }
 
 bool TestTokenLifecycle::degradeByRevocation()
@@ -270,6 +281,9 @@ void TestTokenLifecycle::reconnectRepairsTheSameRow()
 {
     QVERIFY(degradeByRevocation());
     const Db::IntegrationConnection degraded = connection();
+    // Connected, then Requires Re-auth: what support staff read back later.
+    const QList<Db::ConnectionHistoryEntry> before = history(degraded.id);
+    QCOMPARE(before.size(), 2);
 
     // Reconnect is the connect flow on the same row: same id, Connected again, fresh tokens
     // that refresh, and a catch-up mention backfill.
@@ -278,6 +292,24 @@ void TestTokenLifecycle::reconnectRepairsTheSameRow()
     QCOMPARE(repaired.id, degraded.id);
     QCOMPARE(repaired.status, Db::ConnectionStatus::Connected);
     QVERIFY(repaired.statusReason.isEmpty());
+
+    // The history is kept, not restarted: every earlier entry as it was, and the repair.
+    const QList<Db::ConnectionHistoryEntry> after = history(degraded.id);
+    QCOMPARE(after.size(), before.size() + 1);
+    QList<Db::ConnectionHistoryEntry> added = after;
+    for (const Db::ConnectionHistoryEntry &earlier : before) {
+        const auto kept = std::find_if(added.cbegin(), added.cend(),
+                                       [&earlier](const auto &e) { return e.id == earlier.id; });
+        QVERIFY2(kept != added.cend(), qPrintable(u"lost "_qs + earlier.reason));
+        QCOMPARE(kept->fromStatus, earlier.fromStatus);
+        QCOMPARE(kept->toStatus, earlier.toStatus);
+        QCOMPARE(kept->reason, earlier.reason);
+        QCOMPARE(kept->creationTime, earlier.creationTime);
+        added.erase(kept);
+    }
+    QCOMPARE(added.size(), 1);
+    QCOMPARE(added.first().fromStatus, Db::ConnectionStatus::RequiresReauth);
+    QCOMPARE(added.first().toStatus, Db::ConnectionStatus::Connected);
     QCOMPARE(countRows(m_workspace->database(), QStringLiteral("SocialCrmIntegrationConnections")),
              1);
     QCOMPARE(countRows(m_workspace->database(), QStringLiteral("AbpBackgroundJobs"),

@@ -9,6 +9,7 @@
 //                                 └────── loopback listener ◄───┘
 //   service ── POST /token, GET /me ──► FakeProvider (the Sandbox configuration's issuer)
 #include "core/crypto/dataprotector.h"
+#include "core/db/connectionhistoryrepository.h"
 #include "core/db/connectionrepository.h"
 #include "core/db/database.h"
 #include "core/db/entities.h"
@@ -143,7 +144,13 @@ QMultiHash<QByteArray, QByteArray> rawForm(const QByteArray &body)
     return fields;
 }
 
+// How a disconnect's revocation goes wrong: the endpoint answers an error, answers nothing,
+// nobody listens at its address, or the stored token cannot be unprotected to be sent.
+enum class RevocationFault { Answers, Silent, Unreachable, TokenUnreadable };
+
 } // namespace
+
+Q_DECLARE_METATYPE(RevocationFault)
 
 class TestConnectionService final : public QObject
 {
@@ -174,6 +181,8 @@ private slots:
     void cancelledExchangeDoesNotCompleteTheNextAttempt();
     void secondConnectWhileOneRunsIsBusy();
     void expiringConnectionIsReconnectedInPlace();
+    void disconnectWhenRevocationFails_data();
+    void disconnectWhenRevocationFails();
     void faviconBeforeTheCallback();
     void neverBlocksTheEventLoop();
 
@@ -183,6 +192,9 @@ private:
     void connectSandbox(const QList<QByteArray> &visits);
     void setNetworkTimeout(std::chrono::milliseconds timeout);
     void configureX(quint16 redirectPort);
+    void breakRevocation(RevocationFault fault, const FakeProvider::Reply &reply);
+    [[nodiscard]] Db::IntegrationConnection ownConnection();
+    [[nodiscard]] QList<Db::ConnectionHistoryEntry> historyOf(const QUuid &connectionId);
     Error failure() const;
     void awaitOutcome(int outcomes = 1);
 
@@ -297,6 +309,61 @@ void TestConnectionService::configureX(quint16 redirectPort)
     config.redirectPort = redirectPort;
     config.lastModificationTime = m_clock.nowUtc();
     QVERIFY(configs.upsert(config).ok());
+}
+
+// The revocation endpoint fails the way `fault` says; `reply` is its answer where it answers.
+void TestConnectionService::breakRevocation(RevocationFault fault, const FakeProvider::Reply &reply)
+{
+    switch (fault) {
+    case RevocationFault::Answers:
+    case RevocationFault::Silent:
+        m_provider->script("/token/revocation", reply);
+        if (reply.silent)
+            setNetworkTimeout(kShortNetworkTimeout);
+        return;
+    case RevocationFault::Unreachable: {
+        // A port that was just free: nothing listens there, the connection is refused.
+        QTcpServer vacated;
+        QVERIFY(vacated.listen(QHostAddress::LocalHost));
+        const quint16 port = vacated.serverPort();
+        vacated.close();
+        Db::ProviderConfigRepository configs(db());
+        auto found = configs.find(m_workspace->user().tenantId, kSandbox);
+        QVERIFY(found.ok() && found.value());
+        Db::ProviderConfig config = *found.value();
+        config.revocationEndpoint =
+            QStringLiteral("http://127.0.0.1:%1/token/revocation").arg(port);
+        config.lastModificationTime = m_clock.nowUtc();
+        QVERIFY(configs.upsert(config).ok());
+        return;
+    }
+    case RevocationFault::TokenUnreadable: {
+        // One character of the MAC changed, as a damaged or tampered row would hold it.
+        QString damaged = ownConnection().protectedRefreshToken;
+        QVERIFY(damaged.size() > 20);
+        const qsizetype at = damaged.size() - 10;
+        damaged[at] = damaged.at(at) == u'A' ? u'B' : u'A';
+        QSqlQuery update(db().handle());
+        update.prepare(u"UPDATE \""_qs + kConnections +
+                       u"\" SET \"ProtectedRefreshToken\" = :Damaged"_qs);
+        update.bindValue(QStringLiteral(":Damaged"), damaged);
+        QVERIFY(update.exec());
+        return;
+    }
+    }
+}
+
+Db::IntegrationConnection TestConnectionService::ownConnection()
+{
+    const SessionUser &user = m_workspace->user();
+    auto found = Db::ConnectionRepository(db()).findForUser(user.tenantId, user.userId, kSandbox);
+    return found && found.value() ? *found.value() : Db::IntegrationConnection{};
+}
+
+QList<Db::ConnectionHistoryEntry> TestConnectionService::historyOf(const QUuid &connectionId)
+{
+    auto entries = Db::ConnectionHistoryRepository(db()).listForConnection(connectionId);
+    return entries ? entries.value() : QList<Db::ConnectionHistoryEntry>{};
 }
 
 Error TestConnectionService::failure() const
@@ -893,6 +960,114 @@ void TestConnectionService::expiringConnectionIsReconnectedInPlace()
     QCOMPARE(rowCount(db(), u"AbpAuditLogActions"_qs,
                       u"\"MethodName\" = 'SocialConnectionReconnected'"_qs),
              1);
+}
+
+void TestConnectionService::disconnectWhenRevocationFails_data()
+{
+    QTest::addColumn<RevocationFault>("fault");
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QByteArray>("contentType");
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<ErrorCode>("code");
+    QTest::addColumn<QString>("message");
+    QTest::addColumn<QString>("providerError");
+
+    const auto refused = [](int status) {
+        return QStringLiteral("The provider refused the request (HTTP %1).").arg(status);
+    };
+    QTest::newRow("revocation-503")
+        << RevocationFault::Answers << 503 << QByteArray("text/html")
+        << QByteArray("<html><body><h1>Service Unavailable</h1></body></html>")
+        << ErrorCode::HttpError << refused(503) << QString();
+    QTest::newRow("revocation-400-error-body-echoing-the-token")
+        << RevocationFault::Answers << 400 << kJson
+        << QByteArray(R"({"error":"invalid_request","error_description":"Token {rt} unknown"})")
+        << ErrorCode::HttpError << refused(400) << QStringLiteral("invalid_request");
+    // RFC 7009 §2.2.1: the one error the revocation endpoint itself defines.
+    QTest::newRow("revocation-400-unsupported_token_type")
+        << RevocationFault::Answers << 400 << kJson
+        << QByteArray(R"({"error":"unsupported_token_type"})") << ErrorCode::HttpError
+        << refused(400) << QStringLiteral("unsupported_token_type");
+    QTest::newRow("revocation-unreachable")
+        << RevocationFault::Unreachable << 0 << kJson << QByteArray() << ErrorCode::NetworkError
+        << QStringLiteral("The provider could not be reached.") << QString();
+    QTest::newRow("revocation-silent")
+        << RevocationFault::Silent << 200 << kJson << QByteArray() << ErrorCode::Timeout
+        << QStringLiteral("The provider did not answer in time.") << QString();
+    QTest::newRow("stored-token-unreadable")
+        << RevocationFault::TokenUnreadable << 0 << kJson << QByteArray() << ErrorCode::MacMismatch
+        << QStringLiteral("The stored token could not be read, so the provider was not asked "
+                          "to revoke it.")
+        << QString();
+}
+
+// Issue 4: a failed revocation is reported, and the tokens are removed here anyway, audited,
+// with the connection's history kept.
+void TestConnectionService::disconnectWhenRevocationFails()
+{
+    QFETCH(RevocationFault, fault);
+    QFETCH(int, status);
+    QFETCH(QByteArray, contentType);
+    QFETCH(QByteArray, body);
+    QFETCH(ErrorCode, code);
+    QFETCH(QString, message);
+    QFETCH(QString, providerError);
+
+    // 1. Connected; then the revocation breaks the row's way, a minute later.
+    connectSandbox({kApproved});
+    awaitOutcome();
+    RETURN_IF_FAILED();
+    QVERIFY2(m_failed->isEmpty(), qPrintable(failure().detail));
+    const Db::IntegrationConnection connected = ownConnection();
+    QVERIFY(!connected.protectedAccessToken.isEmpty());
+    QVERIFY(!connected.protectedRefreshToken.isEmpty());
+    const QList<Db::ConnectionHistoryEntry> before = historyOf(connected.id);
+    QCOMPARE(before.size(), 1);
+    const bool silent = fault == RevocationFault::Silent;
+    breakRevocation(fault, {status, withSecrets(body), contentType, 0, silent});
+    RETURN_IF_FAILED();
+    m_clock.advance(60);
+
+    // 2. One outcome, naming the failure, with no secret in it or in any log line.
+    QSignalSpy finished(m_service.get(), &ConnectionService::disconnectFinished);
+    QSignalSpy notDisconnected(m_service.get(), &ConnectionService::disconnectFailed);
+    m_service->disconnectProvider(kSandbox);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, kFlowTimeoutMs);
+    QVERIFY(notDisconnected.isEmpty());
+    QCOMPARE(finished.first().at(0).toString(), kSandbox);
+    const Error error = finished.first().at(1).value<Error>();
+    QVERIFY2(error.code == code,
+             qPrintable(u"got "_qs + errorCodeName(error.code) + u", "_qs + error.detail));
+    QCOMPARE(error.message, message);
+    QCOMPARE(error.providerError, providerError);
+    verifyNoSecretLeaked(error);
+    RETURN_IF_FAILED();
+    const bool asked = fault == RevocationFault::Answers || silent;
+    QCOMPARE(m_provider->count("/token/revocation"), asked ? 1 : 0);
+    if (asked) {
+        const auto form = rawForm(m_provider->requestsTo("/token/revocation").first().body);
+        QCOMPARE(form.value("token"), kRefreshToken);
+        QCOMPARE(form.value("token_type_hint"), QByteArray("refresh_token"));
+    }
+
+    // 3. Removed here all the same: no token on the row, one revocation audited, and the
+    // history keeps the connect with the disconnect after it.
+    QCOMPARE(rowCount(db(), kConnections), 1);
+    QCOMPARE(rowCount(db(), kConnections,
+                      u"\"ProtectedAccessToken\" IS NULL AND \"ProtectedRefreshToken\" IS NULL"_qs),
+             1);
+    QCOMPARE(ownConnection().status, Db::ConnectionStatus::NotConnected);
+    QCOMPARE(
+        rowCount(db(), u"AbpAuditLogActions"_qs, u"\"MethodName\" = 'SocialConnectionRevoked'"_qs),
+        1);
+    const QList<Db::ConnectionHistoryEntry> after = historyOf(connected.id);
+    QCOMPARE(after.size(), before.size() + 1);
+    QCOMPARE(after.first().id, before.first().id);
+    QCOMPARE(after.first().toStatus, Db::ConnectionStatus::Connected);
+    QCOMPARE(after.first().creationTime, before.first().creationTime);
+    QCOMPARE(after.last().fromStatus, Db::ConnectionStatus::Connected);
+    QCOMPARE(after.last().toStatus, Db::ConnectionStatus::NotConnected);
+    QCOMPARE(after.last().reason, QStringLiteral("SocialConnectionRevoked"));
 }
 
 // Browsers ask the loopback for /favicon.ico; that is no callback and no anomaly.
