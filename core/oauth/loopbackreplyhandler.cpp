@@ -116,6 +116,8 @@ LoopbackReplyHandler::LoopbackReplyHandler(QObject *parent)
 {
     m_server.setMaxPendingConnections(kMaxConnections);
     connect(&m_server, &QTcpServer::newConnection, this, &LoopbackReplyHandler::acceptConnections);
+    m_wait.setSingleShot(true);
+    connect(&m_wait, &QTimer::timeout, this, &LoopbackReplyHandler::endWait);
 }
 
 LoopbackReplyHandler::~LoopbackReplyHandler()
@@ -128,6 +130,15 @@ void LoopbackReplyHandler::setStateValidator(StateValidator validator)
     m_validator = std::move(validator);
 }
 
+void LoopbackReplyHandler::setWaitLimit(std::chrono::milliseconds limit)
+{
+    m_wait.setInterval(limit);
+    if (limit > 0ms && isListening() && !m_completed)
+        m_wait.start();
+    else
+        m_wait.stop();
+}
+
 Result<void> LoopbackReplyHandler::listen(quint16 port)
 {
     close();
@@ -136,6 +147,8 @@ Result<void> LoopbackReplyHandler::listen(quint16 port)
     if (m_server.listen(QHostAddress::LocalHost, port)) {
         qCInfo(lcLoopback) << "Listening for the authorization redirect on port"
                            << m_server.serverPort();
+        if (m_wait.intervalAsDuration() > 0ms)
+            m_wait.start();
         return {};
     }
     const QString reason = m_server.errorString();
@@ -155,6 +168,7 @@ Result<void> LoopbackReplyHandler::listen(quint16 port)
 
 void LoopbackReplyHandler::close()
 {
+    m_wait.stop();
     const bool wasListening = m_server.isListening();
     m_server.close();
     const QList<QTcpSocket *> open = m_connections.keys();
@@ -189,6 +203,14 @@ void LoopbackReplyHandler::networkReplyFinished(QNetworkReply *reply)
 {
     Q_UNUSED(reply)
     qCWarning(lcLoopback) << "A token reply was routed to the loopback listener and ignored";
+}
+
+// Nobody came back in time. RFC 8252 §8.3: the port is open only while a response is expected.
+void LoopbackReplyHandler::endWait()
+{
+    qCInfo(lcLoopback) << "No authorization response within the wait limit";
+    close();
+    emit timedOut();
 }
 
 void LoopbackReplyHandler::acceptConnections()
@@ -312,6 +334,7 @@ LoopbackReplyHandler::Answer
 LoopbackReplyHandler::completeAuthorization(const QMultiHash<QString, QByteArray> &parameters)
 {
     m_completed = true;
+    m_wait.stop();
     const QByteArray state = parameters.value(QStringLiteral("state"));
     const QString issuer = text(parameters, QStringLiteral("iss"));
     const QByteArray code = parameters.value(QStringLiteral("code"));

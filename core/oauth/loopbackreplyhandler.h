@@ -9,7 +9,9 @@
 #include <QMetaType>
 #include <QString>
 #include <QTcpServer>
+#include <QTimer>
 
+#include <chrono>
 #include <functional>
 
 class QTcpSocket;
@@ -48,6 +50,7 @@ enum class StateVerdict { Accepted, Missing, Unknown, Expired, AlreadyUsed };
 //                                                                           │  stateRejected
 //                                                                           └─ accepted: 200 page,
 //                                         authorizationReceived | authorizationFailed, once
+//   no accepted callback within the wait limit: closed, timedOut
 //
 // It never emits QAbstractOAuthReplyHandler::callbackReceived: that would make Qt's flow
 // request the token itself, with the code percent-encoded twice.
@@ -65,10 +68,15 @@ public:
     // every state is Unknown: the listener fails closed.
     void setStateValidator(StateValidator validator);
 
+    // How long the listener waits for the authorization response, counted from listen(), or
+    // from now when it already listens; zero (the default) waits until close(). When it is
+    // over the listener closes and emits timedOut(). An accepted callback ends the wait.
+    void setWaitLimit(std::chrono::milliseconds limit);
+
     // Listens on 127.0.0.1 only; port 0 picks a free port. PortInUse when a fixed port is
     // taken, ListenFailed otherwise.
     [[nodiscard]] Result<void> listen(quint16 port = 0);
-    // Stops listening and drops every open connection.
+    // Stops listening, ends the wait and drops every open connection.
     void close();
     bool isListening() const;
     quint16 port() const;
@@ -85,11 +93,14 @@ signals:
     void authorizationReceived(const EasyCrm::OAuth::AuthorizationResponse &response);
     void authorizationFailed(const EasyCrm::OAuth::AuthorizationErrorResponse &response);
     void stateRejected(EasyCrm::OAuth::StateVerdict verdict, const QString &clientAddress);
+    // The wait limit passed without an accepted callback; the listener is already closed.
+    void timedOut();
 
 private:
     struct Answer;
 
     void acceptConnections();
+    void endWait();
     void watch(QTcpSocket *socket);
     void readFrom(QTcpSocket *socket);
     Answer answerTo(const HttpRequestParser &request, const QString &clientAddress);
@@ -102,6 +113,7 @@ private:
     void forget(QTcpSocket *socket);
 
     QTcpServer m_server;
+    QTimer m_wait;
     StateValidator m_validator;
     // Connections whose request is still being read; answered ones close on their own.
     QHash<QTcpSocket *, HttpRequestParser> m_connections;

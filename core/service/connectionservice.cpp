@@ -29,7 +29,6 @@
 #include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QPointer>
-#include <QTimer>
 
 Q_LOGGING_CATEGORY(lcService, "easycrm.service", QtInfoMsg)
 
@@ -91,7 +90,6 @@ struct ConnectionService::Attempt
     QUrl authorizeUrl;
     QPointer<OAuth::LoopbackReplyHandler> handler;
     QPointer<OAuth::AuthorizationStep> step;
-    QTimer lifetime;
     FlowPhase phase = FlowPhase::Preparing;
     QByteArray accessToken;
     QByteArray refreshToken;
@@ -349,13 +347,12 @@ void ConnectionService::startStep(Attempt &attempt)
             &ConnectionService::onAuthorizeUrl);
     connect(attempt.step, &OAuth::AuthorizationStep::failed, this, &ConnectionService::fail);
 
-    attempt.lifetime.setSingleShot(true);
-    attempt.lifetime.setInterval(m_settings.pendingLifetime);
-    connect(&attempt.lifetime, &QTimer::timeout, this, [this] {
+    // The listener waits as long as the pending authorization lives, then closes itself.
+    connect(handler, &OAuth::LoopbackReplyHandler::timedOut, this, [this] {
         fail(makeError(ErrorCode::BrowserTimedOut,
                        tr("The browser did not come back in time. Try connecting again.")));
     });
-    attempt.lifetime.start();
+    handler->setWaitLimit(m_settings.pendingLifetime);
     attempt.step->start();
 }
 
@@ -478,7 +475,6 @@ void ConnectionService::onCallback(const QByteArray &code, const QString &issuer
         refuseIssuer();
         return;
     }
-    m_attempt->lifetime.stop();
     setPhase(FlowPhase::Exchanging);
 
     const OAuth::TokenEndpoint endpoint = endpointFor(m_attempt->provider, m_attempt->config);

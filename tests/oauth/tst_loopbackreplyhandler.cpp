@@ -79,15 +79,14 @@ private slots:
     void answersEachRequest();
     void answersRequestsSplitAcrossSegments_data();
     void answersRequestsSplitAcrossSegments();
-    void faviconBeforeAndAfterTheCallback();
+    void endsWithAClearOutcome_data();
+    void endsWithAClearOutcome();
     void completesOnceOnly();
     void receiverMayCloseAtOnce();
     void failsClosedWithoutValidator();
     void callbackIsTheLoopbackLiteral();
     void listensOnLoopbackOnly();
-    void fixedPortAlreadyTaken();
     void fixedFreePortIsUsed();
-    void closeStopsListeningAndDropsConnections();
     void logsNoCodeOrState();
 
 private:
@@ -291,22 +290,111 @@ void TestLoopbackReplyHandler::answersRequestsSplitAcrossSegments()
     QCOMPARE(received.first().first().value<AuthorizationResponse>().code, QByteArray("split"));
 }
 
-void TestLoopbackReplyHandler::faviconBeforeAndAfterTheCallback()
+void TestLoopbackReplyHandler::endsWithAClearOutcome_data()
 {
-    const quint16 port = m_handler->port();
-    QSignalSpy received(m_handler.get(), &LoopbackReplyHandler::authorizationReceived);
-    const QList<QPair<QByteArray, int>> visits{{"/favicon.ico", 404},
-                                               {kPath + "?code=abc&state=" + kGoodState, 200},
-                                               {"/favicon.ico", 404}};
-    for (const auto &[target, status] : visits) {
+    QTest::addColumn<bool>("portTaken"); // another program holds the fixed redirect port
+    QTest::addColumn<int>("waitLimitMs");
+    QTest::addColumn<QList<QByteArray>>("visits"); // what the browser asks for, in order
+    QTest::addColumn<QList<int>>("statuses");
+    QTest::addColumn<bool>("cancel");     // the owner closes the listener after the visits
+    QTest::addColumn<QString>("outcome"); // received | PortInUse | timedOut | closed
+
+    const QByteArray callback = kPath + "?code=abc&state=" + kGoodState;
+    QTest::newRow("favicon-then-callback")
+        << false << 1000 << QList<QByteArray>{"/favicon.ico", callback, "/favicon.ico"}
+        << QList<int>{404, 200, 404} << false << QStringLiteral("received");
+    QTest::newRow("fixed-port-already-taken") << true << 200 << QList<QByteArray>() << QList<int>()
+                                              << false << QStringLiteral("PortInUse");
+    // A refused callback is not the person coming back: the wait goes on until its limit.
+    QTest::newRow("person-never-comes-back")
+        << false << 300 << QList<QByteArray>{"/favicon.ico", kPath + "?code=abc&state=forged"}
+        << QList<int>{404, 400} << false << QStringLiteral("timedOut");
+    QTest::newRow("cancel") << false << 300 << QList<QByteArray>{"/favicon.ico"} << QList<int>{404}
+                            << true << QStringLiteral("closed");
+}
+
+// Every way a wait for the browser can end gives its owner one typed outcome, and none but a
+// received callback leaves the port open or a connection hanging.
+void TestLoopbackReplyHandler::endsWithAClearOutcome()
+{
+    QFETCH(bool, portTaken);
+    QFETCH(int, waitLimitMs);
+    QFETCH(QList<QByteArray>, visits);
+    QFETCH(QList<int>, statuses);
+    QFETCH(bool, cancel);
+    QFETCH(QString, outcome);
+
+    QTcpServer occupant;
+    if (portTaken)
+        QVERIFY(occupant.listen(QHostAddress::LocalHost));
+    LoopbackReplyHandler handler;
+    handler.setStateValidator([](const QByteArray &state) {
+        return state == kGoodState ? StateVerdict::Accepted : StateVerdict::Unknown;
+    });
+    handler.setWaitLimit(std::chrono::milliseconds(waitLimitMs));
+    QSignalSpy received(&handler, &LoopbackReplyHandler::authorizationReceived);
+    QSignalSpy failed(&handler, &LoopbackReplyHandler::authorizationFailed);
+    QSignalSpy timedOut(&handler, &LoopbackReplyHandler::timedOut);
+    const auto timesOutWithin = [&timedOut](int ms) {
+        return QTest::qWaitFor([&timedOut] { return !timedOut.isEmpty(); }, ms);
+    };
+
+    // 1. Listen: on any free port, or on the one another program holds.
+    const Result<void> listening = handler.listen(portTaken ? occupant.serverPort() : 0);
+    if (outcome == u"PortInUse") {
+        QVERIFY(!listening.ok());
+        QCOMPARE(listening.error().code, ErrorCode::PortInUse);
+        QVERIFY(listening.error().message.contains(QString::number(occupant.serverPort())));
+        QVERIFY(!handler.isListening());
+        QVERIFY(occupant.isListening());
+        // It never listened, so no wait may end later on top of the failure.
+        QVERIFY(!timesOutWithin(3 * waitLimitMs));
+        return;
+    }
+    QVERIFY2(listening.ok(), qPrintable(listening.ok() ? QString() : listening.error().detail));
+    const quint16 port = handler.port();
+
+    // 2. The browser's visits, then one of its connections that never finishes a request.
+    QList<int> answered;
+    for (const QByteArray &target : std::as_const(visits)) {
         HttpAnswer answer;
         exchange(port, {get(target, port)}, answer);
         if (QTest::currentTestFailed())
             return;
-        QCOMPARE(answer.status, status);
+        answered.append(answer.status);
     }
-    QCOMPARE(received.count(), 1);
-    QVERIFY(m_handler->isListening());
+    QCOMPARE(answered, statuses);
+    QTcpSocket idle;
+    idle.connectToHost(QHostAddress::LocalHost, port);
+    QTRY_COMPARE(idle.state(), QAbstractSocket::ConnectedState);
+    idle.write("GET " + kPath + "?code=abc");
+    QTRY_COMPARE(idle.bytesToWrite(), 0);
+
+    // 3. The ending.
+    if (cancel)
+        handler.close();
+    if (outcome == u"received") {
+        QCOMPARE(received.count(), 1);
+        QCOMPARE(received.first().first().value<AuthorizationResponse>().code, QByteArray("abc"));
+        // The code ended the wait: the limit passing later must not close the listener under
+        // the owner, who closes it once the code is spent.
+        QVERIFY(!timesOutWithin(2 * waitLimitMs));
+        QVERIFY(handler.isListening());
+        return;
+    }
+    if (outcome == u"timedOut")
+        QTRY_COMPARE_WITH_TIMEOUT(timedOut.count(), 1, 10 * waitLimitMs);
+    QVERIFY(!handler.isListening());
+    QTRY_COMPARE(idle.state(), QAbstractSocket::UnconnectedState);
+    QTcpSocket late;
+    late.connectToHost(QHostAddress::LocalHost, port);
+    QTRY_COMPARE(late.state(), QAbstractSocket::UnconnectedState);
+    QCOMPARE(late.error(), QAbstractSocket::ConnectionRefusedError);
+    QCOMPARE(received.count(), 0);
+    QCOMPARE(failed.count(), 0);
+    if (outcome == u"closed") // a cancelled wait never times out afterwards
+        QVERIFY(!timesOutWithin(2 * waitLimitMs));
+    QCOMPARE(timedOut.count(), outcome == u"timedOut" ? 1 : 0);
 }
 
 void TestLoopbackReplyHandler::completesOnceOnly()
@@ -395,18 +483,6 @@ void TestLoopbackReplyHandler::listensOnLoopbackOnly()
     QTRY_COMPARE(loopback.state(), QAbstractSocket::ConnectedState);
 }
 
-void TestLoopbackReplyHandler::fixedPortAlreadyTaken()
-{
-    QTcpServer other;
-    QVERIFY(other.listen(QHostAddress::LocalHost));
-    LoopbackReplyHandler handler;
-    const Result<void> listening = handler.listen(other.serverPort());
-    QVERIFY(!listening.ok());
-    QCOMPARE(listening.error().code, ErrorCode::PortInUse);
-    QVERIFY(listening.error().message.contains(QString::number(other.serverPort())));
-    QVERIFY(!handler.isListening());
-}
-
 void TestLoopbackReplyHandler::fixedFreePortIsUsed()
 {
     QTcpServer probe;
@@ -416,25 +492,6 @@ void TestLoopbackReplyHandler::fixedFreePortIsUsed()
     LoopbackReplyHandler handler;
     QVERIFY(handler.listen(port).ok());
     QCOMPARE(handler.port(), port);
-}
-
-void TestLoopbackReplyHandler::closeStopsListeningAndDropsConnections()
-{
-    const quint16 port = m_handler->port();
-    QTcpSocket idle;
-    idle.connectToHost(QHostAddress::LocalHost, port);
-    QTRY_COMPARE(idle.state(), QAbstractSocket::ConnectedState);
-    idle.write("GET " + kPath + "?code=abc"); // a request that never completes
-    QTRY_COMPARE(idle.bytesToWrite(), 0);
-
-    m_handler->close();
-
-    QVERIFY(!m_handler->isListening());
-    QTRY_COMPARE(idle.state(), QAbstractSocket::UnconnectedState);
-    QTcpSocket late;
-    late.connectToHost(QHostAddress::LocalHost, port);
-    QTRY_COMPARE(late.state(), QAbstractSocket::UnconnectedState);
-    QCOMPARE(late.error(), QAbstractSocket::ConnectionRefusedError);
 }
 
 void TestLoopbackReplyHandler::logsNoCodeOrState()

@@ -31,6 +31,7 @@
 #include <QJsonObject>
 #include <QSignalSpy>
 #include <QSqlQuery>
+#include <QSqlRecord>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -172,6 +173,8 @@ private slots:
     void callbackErrors();
     void issuerMismatch_data();
     void issuerMismatch();
+    void rejectedStateIsASecurityEvent_data();
+    void rejectedStateIsASecurityEvent();
     void fixedPortInUse();
     void fixedPortIsHonoured();
     void fixedPortMissingIsAConfigurationError();
@@ -195,6 +198,7 @@ private:
     void breakRevocation(RevocationFault fault, const FakeProvider::Reply &reply);
     [[nodiscard]] Db::IntegrationConnection ownConnection();
     [[nodiscard]] QList<Db::ConnectionHistoryEntry> historyOf(const QUuid &connectionId);
+    void startXOnAFreePort();
     Error failure() const;
     void awaitOutcome(int outcomes = 1);
 
@@ -364,6 +368,21 @@ QList<Db::ConnectionHistoryEntry> TestConnectionService::historyOf(const QUuid &
 {
     auto entries = Db::ConnectionHistoryRepository(db()).listForConnection(connectionId);
     return entries ? entries.value() : QList<Db::ConnectionHistoryEntry>{};
+}
+
+// An attempt at X, on a fixed port nothing else holds, waiting for the browser.
+void TestConnectionService::startXOnAFreePort()
+{
+    QTcpServer probe;
+    QVERIFY(probe.listen(QHostAddress::LocalHost));
+    const quint16 port = probe.serverPort();
+    probe.close();
+    configureX(port);
+    RETURN_IF_FAILED();
+    m_browser->setVisits({});
+    m_service->startConnect(QStringLiteral("x"));
+    QVERIFY2(m_failed->isEmpty(), qPrintable(failure().detail));
+    QCOMPARE(m_service->phase(), FlowPhase::WaitingForBrowser);
 }
 
 Error TestConnectionService::failure() const
@@ -752,6 +771,97 @@ void TestConnectionService::issuerMismatch()
     QCOMPARE(extra.value(u"reason").toString(), QStringLiteral("IssuerMismatch"));
     QCOMPARE(extra.value(u"provider").toString(), kSandbox);
     verifyPendingConsumed();
+}
+
+void TestConnectionService::rejectedStateIsASecurityEvent_data()
+{
+    QTest::addColumn<QString>("before");   // what happened before the callback arrives
+    QTest::addColumn<QByteArray>("visit"); // {earlier}: the state of a flow completed before
+    QTest::addColumn<QString>("reason");
+    QTest::addColumn<QString>("provider"); // the attempt that was waiting
+
+    QTest::newRow("state-missing") << QString() << QByteArray("code={code}&iss={iss}")
+                                   << QStringLiteral("Missing") << kSandbox;
+    QTest::newRow("state-unknown")
+        << QString()
+        << QByteArray("code={code}&state=c3RhdGUtdGhpcy1hcHAtbmV2ZXItaXNzdWVkLi4u&iss={iss}")
+        << QStringLiteral("Unknown") << kSandbox;
+    QTest::newRow("state-expired")
+        << QStringLiteral("lifetime-over") << kApproved << QStringLiteral("Expired") << kSandbox;
+    QTest::newRow("state-reused") << QStringLiteral("earlier-flow-completed")
+                                  << QByteArray("code={code}&state={earlier}&iss={iss}")
+                                  << QStringLiteral("AlreadyUsed") << QStringLiteral("x");
+}
+
+// DESIGN §2 and §8: a callback with a missing, unknown, expired or reused state gets HTTP 400
+// and one AbpSecurityLogs row with the reason, its code is never spent at the token endpoint,
+// the row holds no state, and the attempt goes on waiting for the genuine answer.
+void TestConnectionService::rejectedStateIsASecurityEvent()
+{
+    QFETCH(QString, before);
+    QFETCH(QByteArray, visit);
+    QFETCH(QString, reason);
+    QFETCH(QString, provider);
+
+    // 1. An attempt waits for the browser.
+    QByteArray earlier;
+    if (before == u"earlier-flow-completed") {
+        connectSandbox({kApproved});
+        awaitOutcome();
+        RETURN_IF_FAILED();
+        QVERIFY2(m_failed->isEmpty(), qPrintable(failure().detail));
+        earlier = m_browser->state();
+        startXOnAFreePort();
+    } else {
+        connectSandbox({});
+    }
+    RETURN_IF_FAILED();
+    QCOMPARE(m_service->phase(), FlowPhase::WaitingForBrowser);
+    if (before == u"lifetime-over")
+        m_clock.advance(m_settings.pendingLifetime.count() + 1);
+    const int tokenRequests = m_provider->count("/token");
+    const int securityLogs = rowCount(db(), kSecurityLogs);
+    const qsizetype visits = m_browser->statuses().size();
+
+    // 2. The callback in question.
+    m_browser->visit(withSecrets(visit.replace("{earlier}", earlier)));
+    QTRY_COMPARE_WITH_TIMEOUT(m_browser->statuses().size(), visits + 1, kFlowTimeoutMs);
+    QCOMPARE(m_browser->statuses().last(), 400);
+
+    // 3. One security event with its reason and nothing secret; no token request.
+    QCOMPARE(rowCount(db(), kSecurityLogs), securityLogs + 1);
+    QCOMPARE(column(db(), kSecurityLogs, QStringLiteral("Action")),
+             QStringList{QStringLiteral("SocialOAuthStateRejected")});
+    const QJsonObject extra =
+        QJsonDocument::fromJson(
+            column(db(), kSecurityLogs, QStringLiteral("ExtraProperties")).value(0).toUtf8())
+            .object();
+    QCOMPARE(extra.value(u"reason").toString(), reason);
+    QCOMPARE(extra.value(u"provider").toString(), provider);
+    QCOMPARE(column(db(), kSecurityLogs, QStringLiteral("ClientIpAddress")),
+             QStringList{QStringLiteral("127.0.0.1")});
+    QCOMPARE(m_provider->count("/token"), tokenRequests);
+    QSqlQuery row(db().handle());
+    QVERIFY(row.exec(u"SELECT * FROM \""_qs + kSecurityLogs + u"\""_qs) && row.next());
+    QString stored;
+    for (int i = 0; i < row.record().count(); ++i)
+        stored += row.value(i).toString() + u'\n';
+    for (const QByteArray &secret : {m_browser->state(), earlier, kCode}) {
+        if (secret.isEmpty())
+            continue;
+        QVERIFY2(!stored.contains(QString::fromLatin1(secret)), "a state or code in the row");
+        QVERIFY2(!stored.contains(QString::fromLatin1(secret.toPercentEncoding())),
+                 "a state or code in the row");
+    }
+    verifyNoSecretLeaked({});
+    RETURN_IF_FAILED();
+
+    // 4. Still waiting for the genuine answer; Cancel ends it.
+    QCOMPARE(m_service->phase(), FlowPhase::WaitingForBrowser);
+    QCOMPARE(m_failed->size(), 0);
+    m_service->cancel();
+    QCOMPARE(failure().code, ErrorCode::Cancelled);
+    QCOMPARE(m_service->phase(), FlowPhase::Idle);
 }
 
 void TestConnectionService::fixedPortInUse()
