@@ -9,8 +9,8 @@
 #include "core/service/workspace.h"
 #include "tests/support/logcapture.h"
 #include "tests/support/postgrescrm.h"
-#include "tests/support/postgrescrmsignin.h"
 #include "tests/support/sandboxserver.h"
+#include "tests/support/sandboxworkspace.h"
 #include "tests/support/scriptedbrowser.h"
 
 #include <QElapsedTimer>
@@ -108,22 +108,9 @@ Result<std::unique_ptr<Workspace>> TestConnectFlow::openWorkspace()
     SandboxRegistration sandbox;
     sandbox.issuer = m_sandbox.issuer();
     ++m_run;
-    if (!postgresAvailable()) {
-        m_databasePath = m_dir.filePath(QStringLiteral("crm-%1.sqlite").arg(m_run));
-        return Workspace::openEmbedded(m_databasePath, m_clock, sandbox);
-    }
-    auto crm = createPostgresCrm(QStringLiteral("connectflow_%1").arg(m_run));
-    if (!crm)
-        return crm.error();
-    m_crm = crm.value();
-    auto workspace =
-        Workspace::openProduction(m_crm->settings, m_clock, fixtureCredentials(*m_crm));
-    if (!workspace)
-        return workspace;
-    // A production database has no Sandbox configuration until an admin makes one.
-    if (Result<void> configured = workspace.value()->configureSandbox(sandbox); !configured)
-        return configured.error();
-    return workspace;
+    m_databasePath = m_dir.filePath(QStringLiteral("crm-%1.sqlite").arg(m_run));
+    return openSandboxWorkspace(m_databasePath, QStringLiteral("connectflow_%1").arg(m_run),
+                                m_clock, sandbox, m_crm);
 }
 
 QByteArray TestConnectFlow::storedBytes() const

@@ -1,7 +1,8 @@
 // The token lifecycle end to end (issue 4): the real sandbox OAuth server with rotating,
 // single-use refresh tokens, the real loopback listener and scripted browser for connects,
-// the refresh scheduler, and the embedded CRM database. "Due" comes from an injected clock,
-// so nothing waits for a token to age; the sandbox's tokens stay valid in real time.
+// the refresh scheduler, and the embedded CRM database (a CRM server's PostgreSQL database
+// under tests/db/with-postgres.sh). "Due" comes from an injected clock, so nothing waits for
+// a token to age; the sandbox's tokens stay valid in real time.
 #include "core/crypto/dataprotector.h"
 #include "core/db/connectionhistoryrepository.h"
 #include "core/db/connectionrepository.h"
@@ -13,6 +14,7 @@
 #include "core/service/workspace.h"
 #include "tests/lifecycle/faketokenendpoint.h"
 #include "tests/support/sandboxserver.h"
+#include "tests/support/sandboxworkspace.h"
 #include "tests/support/scriptedbrowser.h"
 
 #include <QScopeGuard>
@@ -72,6 +74,7 @@ private:
     SandboxServer m_sandbox;
     QTemporaryDir m_dir;
     std::unique_ptr<ManualClock> m_clock;
+    std::optional<PostgresCrm> m_crm; // under with-postgres.sh
     std::unique_ptr<Workspace> m_workspace;
     std::unique_ptr<ConnectionService> m_service;
     std::unique_ptr<RefreshScheduler> m_scheduler;
@@ -95,7 +98,8 @@ void TestTokenLifecycle::init()
     SandboxRegistration sandbox;
     sandbox.issuer = m_sandbox.issuer();
     const QString path = m_dir.filePath(QStringLiteral("crm-%1.sqlite").arg(++m_run));
-    auto workspace = Workspace::openEmbedded(path, *m_clock, sandbox);
+    auto workspace = openSandboxWorkspace(path, QStringLiteral("tokenlifecycle_%1").arg(m_run),
+                                          *m_clock, sandbox, m_crm);
     QVERIFY2(workspace.ok(), qPrintable(workspace.ok() ? QString() : workspace.error().detail));
     m_workspace = std::move(workspace).value();
     m_service = std::make_unique<ConnectionService>(
@@ -114,6 +118,9 @@ void TestTokenLifecycle::cleanup()
     m_service.reset();
     m_browser.reset();
     m_workspace.reset();
+    if (m_crm)
+        QVERIFY(dropPostgresCrm(*m_crm).ok());
+    m_crm.reset();
 }
 
 bool TestTokenLifecycle::connectAs(const QString &login)
