@@ -43,15 +43,8 @@ int countRows(Db::Database &db, const QString &table)
 Result<void> grantToUser(Db::Database &db, const std::optional<QUuid> &tenantId,
                          const QString &permission, const QUuid &userId)
 {
-    Db::SqlStatement st(db, QStringLiteral("test.user-grant"));
-    st.prepare(QStringLiteral("INSERT INTO \"AbpPermissionGrants\" (\"Id\", \"TenantId\", "
-                              "\"Name\", \"ProviderName\", \"ProviderKey\") VALUES (:Id, "
-                              ":TenantId, :Name, 'U', :UserKey)"));
-    st.bind(QStringLiteral(":Id"), db.guid(QUuid::createUuid()));
-    st.bind(QStringLiteral(":TenantId"), db.guidOrNull(tenantId));
-    st.bind(QStringLiteral(":Name"), permission);
-    st.bind(QStringLiteral(":UserKey"), userId.toString(QUuid::WithoutBraces));
-    return st.exec();
+    return insertAbpGrant(db, tenantId, permission, QStringLiteral("U"),
+                          userId.toString(QUuid::WithoutBraces));
 }
 
 } // namespace

@@ -169,17 +169,7 @@ Result<void> CrmDatabase::addToRole(const std::optional<QUuid> &tenantId, const 
 Result<void> CrmDatabase::grant(const std::optional<QUuid> &tenantId, const QString &permission,
                                 const QString &providerName, const QString &providerKey)
 {
-    Db::Database &d = db();
-    Db::SqlStatement st(d, QStringLiteral("test.grant"));
-    st.prepare(QStringLiteral("INSERT INTO \"AbpPermissionGrants\" (\"Id\", \"TenantId\", "
-                              "\"Name\", \"ProviderName\", \"ProviderKey\") VALUES (:Id, "
-                              ":TenantId, :Name, :ProviderName, :ProviderKey)"));
-    st.bind(QStringLiteral(":Id"), d.guid(Ids::newGuid()));
-    st.bind(QStringLiteral(":TenantId"), d.guidOrNull(tenantId));
-    st.bind(QStringLiteral(":Name"), permission);
-    st.bind(QStringLiteral(":ProviderName"), providerName);
-    st.bind(QStringLiteral(":ProviderKey"), providerKey);
-    return st.exec();
+    return Testing::insertAbpGrant(db(), tenantId, permission, providerName, providerKey);
 }
 
 QVariantMap CrmDatabase::userRow(const QUuid &id)

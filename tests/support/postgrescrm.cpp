@@ -412,18 +412,27 @@ Result<QUuid> insertAbpRole(Db::Database &db, const std::optional<QUuid> &tenant
     if (Result<void> r = member.exec(); !r)
         return r.error();
     for (const QString &permission : permissions) {
-        Db::SqlStatement grant(db, QStringLiteral("fixture.grant"));
-        grant.prepare(QStringLiteral("INSERT INTO \"AbpPermissionGrants\" (\"Id\", \"TenantId\", "
-                                     "\"Name\", \"ProviderName\", \"ProviderKey\") VALUES (:Id, "
-                                     ":TenantId, :Name, 'R', :Role)"));
-        grant.bind(QStringLiteral(":Id"), db.guid(QUuid::createUuid()));
-        grant.bind(QStringLiteral(":TenantId"), db.guidOrNull(tenantId));
-        grant.bind(QStringLiteral(":Name"), permission);
-        grant.bind(QStringLiteral(":Role"), name);
-        if (Result<void> r = grant.exec(); !r)
+        if (Result<void> r = insertAbpGrant(db, tenantId, permission, QStringLiteral("R"), name);
+            !r)
             return r.error();
     }
     return roleId;
+}
+
+Result<void> insertAbpGrant(Db::Database &db, const std::optional<QUuid> &tenantId,
+                            const QString &permission, const QString &providerName,
+                            const QString &providerKey)
+{
+    Db::SqlStatement grant(db, QStringLiteral("fixture.grant"));
+    grant.prepare(QStringLiteral("INSERT INTO \"AbpPermissionGrants\" (\"Id\", \"TenantId\", "
+                                 "\"Name\", \"ProviderName\", \"ProviderKey\") VALUES (:Id, "
+                                 ":TenantId, :Name, :ProviderName, :ProviderKey)"));
+    grant.bind(QStringLiteral(":Id"), db.guid(QUuid::createUuid()));
+    grant.bind(QStringLiteral(":TenantId"), db.guidOrNull(tenantId));
+    grant.bind(QStringLiteral(":Name"), permission);
+    grant.bind(QStringLiteral(":ProviderName"), providerName);
+    grant.bind(QStringLiteral(":ProviderKey"), providerKey);
+    return grant.exec();
 }
 
 } // namespace EasyCrm::Testing

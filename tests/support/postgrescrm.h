@@ -132,5 +132,10 @@ struct AbpUserSpec
 [[nodiscard]] Result<QUuid> insertAbpRole(Db::Database &db, const std::optional<QUuid> &tenantId,
                                           const QString &name, const QUuid &userId,
                                           const QStringList &permissions);
+// One AbpPermissionGrants row: `providerName` "R" with the role's name or "U" with the user's
+// id as Guid.ToString() writes it.
+[[nodiscard]] Result<void> insertAbpGrant(Db::Database &db, const std::optional<QUuid> &tenantId,
+                                          const QString &permission, const QString &providerName,
+                                          const QString &providerKey);
 
 } // namespace EasyCrm::Testing
