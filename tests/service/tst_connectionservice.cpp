@@ -21,6 +21,7 @@
 #include "tests/service/fakeprovider.h"
 #include "tests/service/loopbackbrowser.h"
 #include "tests/support/logcapture.h"
+#include "tests/support/sandboxworkspace.h"
 
 #include <QCryptographicHash>
 #include <QElapsedTimer>
@@ -214,6 +215,7 @@ private:
     ManualClock m_clock{QDateTime::currentDateTimeUtc()};
     std::unique_ptr<FakeProvider> m_provider;
     std::unique_ptr<LoopbackBrowser> m_browser;
+    std::optional<PostgresCrm> m_crm; // under with-postgres.sh
     std::unique_ptr<Workspace> m_workspace;
     std::optional<ProviderCatalogue> m_catalogue; // a variant of the built-in one
     std::unique_ptr<ConnectionService> m_service;
@@ -245,9 +247,14 @@ void TestConnectionService::init()
     registration.issuer = m_provider->issuer();
     registration.clientSecret = kClientSecret;
     const QString path = m_dir.filePath(QStringLiteral("crm-%1.sqlite").arg(++m_run));
-    auto workspace = Workspace::openEmbedded(path, m_clock, registration);
+    auto workspace = openSandboxWorkspace(path, QStringLiteral("connectionservice_%1").arg(m_run),
+                                          m_clock, registration, m_crm);
     QVERIFY2(workspace.ok(), qPrintable(workspace.ok() ? QString() : workspace.error().detail));
     m_workspace = std::move(workspace).value();
+    // Opening a CRM server's database signs in, a security-log row of its own; the tests count
+    // the rows the flow writes.
+    if (m_crm)
+        QVERIFY(QSqlQuery(db().handle()).exec(u"DELETE FROM \""_qs + kSecurityLogs + u"\""_qs));
 
     m_browser = std::make_unique<LoopbackBrowser>();
     m_browser->setIssuer(m_provider->issuer());
@@ -280,6 +287,9 @@ void TestConnectionService::cleanup()
     m_workspace.reset();
     m_provider.reset();
     m_catalogue.reset();
+    if (m_crm)
+        QVERIFY(dropPostgresCrm(*m_crm).ok());
+    m_crm.reset();
 }
 
 void TestConnectionService::connectSandbox(const QList<QByteArray> &visits)
@@ -298,12 +308,20 @@ void TestConnectionService::setNetworkTimeout(std::chrono::milliseconds timeout)
 }
 
 // X registers a fixed loopback port (DESIGN §7); here its endpoints are the fake provider's.
+// The embedded database lists X unconfigured; a production one has no row until an admin saves.
 void TestConnectionService::configureX(quint16 redirectPort)
 {
     Db::ProviderConfigRepository configs(db());
     auto found = configs.find(m_workspace->user().tenantId, QStringLiteral("x"));
-    QVERIFY(found.ok() && found.value());
-    Db::ProviderConfig config = *found.value();
+    QVERIFY(found.ok());
+    Db::ProviderConfig config = found.value().value_or(Db::ProviderConfig{});
+    if (!found.value()) {
+        config.id = QUuid::createUuid();
+        config.tenantId = m_workspace->user().tenantId;
+        config.providerKey = QStringLiteral("x");
+        config.enabledScopes = ProviderCatalogue::builtIn().find(u"x"_qs)->defaultScopes;
+        config.creationTime = m_clock.nowUtc();
+    }
     const QString base = m_provider->issuer().toString(QUrl::FullyEncoded);
     config.isEnabled = true;
     config.clientId = QStringLiteral("x-client");
