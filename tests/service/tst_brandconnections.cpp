@@ -15,6 +15,7 @@
 #include "core/service/workspace.h"
 #include "tests/service/fakeprovider.h"
 #include "tests/service/loopbackbrowser.h"
+#include "tests/support/sandboxworkspace.h"
 
 #include <QSignalSpy>
 #include <QSqlQuery>
@@ -78,14 +79,14 @@ private:
     std::unique_ptr<ConnectionService> makeService(const QSet<QString> &permissions,
                                                    const QUuid &userId = {});
     // Adds a brand account connected as `sub`; returns the outcome's error (None: success).
-    Error add(ConnectionService &service, const QString &name, const char *sub,
-              const char *login);
+    Error add(ConnectionService &service, const QString &name, const char *sub, const char *login);
     Db::Database &db() { return m_workspace->database(); }
 
     QTemporaryDir m_dir;
     SystemClock m_clock;
     int m_run = 0;
     std::unique_ptr<FakeProvider> m_provider;
+    std::optional<PostgresCrm> m_crm; // under with-postgres.sh
     std::unique_ptr<Workspace> m_workspace;
     std::unique_ptr<LoopbackBrowser> m_browser;
     std::unique_ptr<ConnectionService> m_service;
@@ -98,8 +99,10 @@ void TestBrandConnections::init()
     m_provider->script("/token", {200, kTokens});
     SandboxRegistration registration;
     registration.issuer = m_provider->issuer();
-    auto workspace = Workspace::openEmbedded(
-        m_dir.filePath(QStringLiteral("crm-%1.sqlite").arg(++m_run)), m_clock, registration);
+    ++m_run;
+    auto workspace = openSandboxWorkspace(
+        m_dir.filePath(QStringLiteral("crm-%1.sqlite").arg(m_run)),
+        QStringLiteral("brandconnections_%1").arg(m_run), m_clock, registration, m_crm);
     QVERIFY2(workspace.ok(), qPrintable(workspace.ok() ? QString() : workspace.error().detail));
     m_workspace = std::move(workspace).value();
     m_browser = std::make_unique<LoopbackBrowser>();
@@ -114,6 +117,9 @@ void TestBrandConnections::cleanup()
     m_browser.reset();
     m_workspace.reset();
     m_provider.reset();
+    if (m_crm)
+        QVERIFY(dropPostgresCrm(*m_crm).ok());
+    m_crm.reset();
 }
 
 std::unique_ptr<ConnectionService>
@@ -123,9 +129,8 @@ TestBrandConnections::makeService(const QSet<QString> &permissions, const QUuid 
     user.permissions = permissions;
     if (!userId.isNull())
         user.userId = userId;
-    auto service =
-        std::make_unique<ConnectionService>(db(), m_workspace->protector(),
-                                            ProviderCatalogue::builtIn(), user, m_clock);
+    auto service = std::make_unique<ConnectionService>(db(), m_workspace->protector(),
+                                                       ProviderCatalogue::builtIn(), user, m_clock);
     service->setBrowserOpener(m_browser->opener());
     return service;
 }
@@ -243,9 +248,9 @@ void TestBrandConnections::supportStaffReconnectsAnotherUsersBrandConnection()
     QCOMPARE(row.value()->lastModifierId, std::optional<QUuid>(supportUser));
     QCOMPARE(row.value()->status, Db::ConnectionStatus::Connected);
     QCOMPARE(count(db(), u"SocialCrmIntegrationConnections"_qs), 1);
-    QCOMPARE(count(db(), u"AbpAuditLogActions"_qs,
-                   u"\"MethodName\" = 'SocialConnectionReconnected'"_qs),
-             1);
+    QCOMPARE(
+        count(db(), u"AbpAuditLogActions"_qs, u"\"MethodName\" = 'SocialConnectionReconnected'"_qs),
+        1);
 }
 
 void TestBrandConnections::reconnectAsAnotherIdentityIsRefused()
@@ -311,9 +316,9 @@ void TestBrandConnections::removeNeedsTheConnectionDisconnected()
     QVERIFY(m_service->removeBrandAccount(status.brandAccountId).ok());
     QCOMPARE(count(db(), u"SocialCrmBrandAccounts"_qs), 0);
     QCOMPARE(count(db(), u"SocialCrmIntegrationConnections"_qs), 0);
-    QCOMPARE(count(db(), u"AbpAuditLogActions"_qs,
-                   u"\"MethodName\" = 'SocialBrandAccountRemoved'"_qs),
-             1);
+    QCOMPARE(
+        count(db(), u"AbpAuditLogActions"_qs, u"\"MethodName\" = 'SocialBrandAccountRemoved'"_qs),
+        1);
     QVERIFY(m_service->brandStatuses().value().isEmpty());
 }
 
