@@ -14,6 +14,7 @@
 #include "core/service/workspace.h"
 #include "tests/lifecycle/faketokenendpoint.h"
 #include "tests/support/postgrescrm.h"
+#include "tests/support/sandboxworkspace.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -88,6 +89,7 @@ private:
     QTemporaryDir m_dir;
     std::unique_ptr<ManualClock> m_clock;
     std::unique_ptr<FakeTokenEndpoint> m_endpoint;
+    std::optional<PostgresCrm> m_crm; // under with-postgres.sh
     std::unique_ptr<Workspace> m_workspace;
     std::unique_ptr<RefreshScheduler> m_scheduler;
     int m_run = 0;
@@ -105,7 +107,8 @@ void TestRefreshScheduler::init()
     SandboxRegistration provider;
     provider.issuer = m_endpoint->issuer();
     const QString path = m_dir.filePath(QStringLiteral("crm-%1.sqlite").arg(++m_run));
-    auto workspace = Workspace::openEmbedded(path, *m_clock, provider);
+    auto workspace = openSandboxWorkspace(path, QStringLiteral("refreshscheduler_%1").arg(m_run),
+                                          *m_clock, provider, m_crm);
     QVERIFY2(workspace.ok(), qPrintable(workspace.ok() ? QString() : workspace.error().detail));
     m_workspace = std::move(workspace).value();
     m_scheduler = std::make_unique<RefreshScheduler>(
@@ -120,6 +123,9 @@ void TestRefreshScheduler::cleanup()
     m_scheduler.reset();
     m_workspace.reset();
     m_endpoint.reset();
+    if (m_crm)
+        QVERIFY(dropPostgresCrm(*m_crm).ok());
+    m_crm.reset();
 }
 
 Db::IntegrationConnection TestRefreshScheduler::addConnection(const QString &providerKey,
