@@ -3,6 +3,7 @@
 #include "core/common/secret.h"
 #include "ui/messagestrip.h"
 #include "ui/theme.h"
+#include "ui/wheelguard.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -224,11 +225,13 @@ void DatabasePage::addServerRows(QFormLayout *form)
     m_port->setButtonSymbols(QAbstractSpinBox::NoButtons);
     m_port->setGroupSeparatorShown(false);
     m_port->setFixedWidth(110);
+    takeWheelOnlyWhenFocused(m_port);
     m_database = lineEdit(QStringLiteral("databaseEdit"), card);
     m_user = lineEdit(QStringLiteral("userEdit"), card);
     QWidget *password = buildPasswordField(); // made in form order, which is the tab order
     m_sslMode = new QComboBox(card);
     m_sslMode->setObjectName(QStringLiteral("sslModeCombo"));
+    takeWheelOnlyWhenFocused(m_sslMode);
     m_sslMode->setMinimumHeight(m_host->sizeHint().height()); // in line with the text fields
     m_sslMode->setToolTip(tr("How the connection is encrypted and whether the server's "
                              "certificate and host name are checked (libpq sslmode)"));

@@ -4,6 +4,7 @@
 #include "ui/configcheckpanel.h"
 #include "ui/messagestrip.h"
 #include "ui/theme.h"
+#include "ui/wheelguard.h"
 
 #include <QButtonGroup>
 #include <QCheckBox>
@@ -440,6 +441,7 @@ QWidget *ProviderConfigPage::buildRedirectField(QWidget *card)
     m_port->setButtonSymbols(QAbstractSpinBox::NoButtons);
     m_port->setGroupSeparatorShown(false);
     m_port->setFixedWidth(96);
+    takeWheelOnlyWhenFocused(m_port);
     m_port->setAccessibleName(tr("Fixed redirect port"));
     m_redirectHint = plainLabel(QStringLiteral("hint"), field);
     m_redirectHint->setObjectName(QStringLiteral("redirectHint"));
