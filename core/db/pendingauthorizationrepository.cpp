@@ -134,6 +134,18 @@ Result<PendingAuthorization> PendingAuthorizationRepository::consume(const QStri
     return *row.value();
 }
 
+Result<void> PendingAuthorizationRepository::withdraw(const QUuid &id, const QDateTime &nowUtc)
+{
+    SqlStatement mark(m_db, QStringLiteral("pending.withdraw"));
+    mark.prepare(QStringLiteral("UPDATE \"SocialCrmPendingAuthorizations\" "
+                                "SET \"ConsumedTime\" = :Now, \"ConcurrencyStamp\" = :Stamp "
+                                "WHERE \"Id\" = :Id AND \"ConsumedTime\" IS NULL"));
+    mark.bind(QStringLiteral(":Now"), m_db.timestamp(nowUtc));
+    mark.bind(QStringLiteral(":Stamp"), Ids::newConcurrencyStamp());
+    mark.bind(QStringLiteral(":Id"), m_db.guid(id));
+    return mark.exec();
+}
+
 Result<int> PendingAuthorizationRepository::purgeExpired(const QDateTime &nowUtc)
 {
     SqlStatement st(m_db, QStringLiteral("pending.purge"));

@@ -29,6 +29,10 @@ public:
     [[nodiscard]] Result<PendingAuthorization> consume(const QString &stateHash,
                                                        const QDateTime &nowUtc);
 
+    // Marks the row `id` consumed if nothing used it yet: the person gave up on the attempt
+    // (Cancel), so its state must not be redeemable, even by a callback that arrives later.
+    [[nodiscard]] Result<void> withdraw(const QUuid &id, const QDateTime &nowUtc);
+
     // Deletes rows whose ExpiresAt has passed; returns how many.
     [[nodiscard]] Result<int> purgeExpired(const QDateTime &nowUtc);
 

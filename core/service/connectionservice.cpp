@@ -917,6 +917,14 @@ void ConnectionService::cancel()
 {
     if (!m_attempt)
         return;
+    // Best effort: the listener closes with the attempt anyway, and the row expires on its own.
+    if (!m_attempt->pendingId.isNull()) {
+        const Result<void> withdrawn = Db::PendingAuthorizationRepository(m_db).withdraw(
+            m_attempt->pendingId, m_clock.nowUtc());
+        if (!withdrawn)
+            qCInfo(lcService) << "Could not withdraw the cancelled pending authorization:"
+                              << errorCodeName(withdrawn.error().code);
+    }
     fail(makeError(ErrorCode::Cancelled, tr("Connecting was cancelled.")));
 }
 

@@ -989,6 +989,9 @@ void TestConnectionService::cancelWhileWaiting()
     verifyFailedWith(ErrorCode::Cancelled);
     RETURN_IF_FAILED();
     QCOMPARE(m_provider->count("/token"), 0);
+    // Withdrawn, like a denied one: its state can no longer be redeemed.
+    QCOMPARE(rowCount(db(), kPending), 1);
+    QCOMPARE(rowCount(db(), kPending, u"\"ConsumedTime\" IS NOT NULL"_qs), 1);
     m_service->cancel(); // nothing runs: nothing to report
     QCOMPARE(m_failed->size(), 1);
 }
