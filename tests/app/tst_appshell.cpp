@@ -256,7 +256,7 @@ void TestAppShell::aRevokedGrantIsListedAndAnnouncedOncePerTransition()
     m_shell->window().showPage(&m_shell->notificationsPanel());
     QPushButton *open = nullptr;
     for (QPushButton *candidate : m_shell->notificationsPanel().findChildren<QPushButton *>()) {
-        if (candidate->text() == u"Open Settings")
+        if (candidate->text() == u"Open Social Integration")
             open = candidate;
     }
     QVERIFY(open);
