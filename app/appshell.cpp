@@ -107,7 +107,6 @@ void AppShell::buildWindow()
     m_databasePage->showCurrentDatabase(tr("No database is open"), {}, {});
     m_notificationsProxy = new QIdentityProxyModel(this);
     m_notificationsPanel = new Ui::NotificationsPanel(m_notificationsProxy);
-    m_notificationsPanel->setObjectName(QStringLiteral("notificationsPanel"));
     m_window->addPage(Ui::NotificationsPanel::tr("Notifications"), m_notificationsPanel);
     connect(m_notificationsPanel, &Ui::NotificationsPanel::openSettingsRequested, this,
             &AppShell::openSocialIntegration);

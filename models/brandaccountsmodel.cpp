@@ -1,5 +1,7 @@
 #include "models/brandaccountsmodel.h"
 
+#include "models/connectionreasons.h"
+
 #include "models/providerlistmodel.h"
 
 #include <QLoggingCategory>
@@ -215,32 +217,11 @@ QString BrandAccountsModel::stateText(const BrandAccountStatus &status) const
                                         m_clock->nowUtc());
 }
 
-// The refresh scheduler records why a connection degraded as a code (RefreshScheduler); the
-// code itself stays visible in the connection's details.
 QString BrandAccountsModel::reasonText(const BrandAccountStatus &status)
 {
     if (status.state != ConnectionState::RequiresReauth)
         return {};
-    const QString &code = status.statusReason;
-    if (code == u"RefreshTokenRejected") {
-        //: %1 is a provider name such as LinkedIn.
-        return tr("%1 no longer accepts the stored refresh token: it was revoked or it expired.")
-            .arg(status.providerName);
-    }
-    if (code == u"AccessTokenExpired") {
-        //: %1 is a provider name such as LinkedIn.
-        return tr("The access token expired, and %1 gives no refresh token to renew it.")
-            .arg(status.providerName);
-    }
-    if (code == u"ClientRejected") {
-        //: %1 is a provider name such as LinkedIn.
-        return tr("%1 rejected EasyCRM's client registration. Ask your administrator to check "
-                  "the provider configuration.")
-            .arg(status.providerName);
-    }
-    if (code.isEmpty())
-        return tr("The provider no longer accepts the stored tokens.");
-    return code;
+    return ConnectionReasons::degradedText(status.statusReason, status.providerName);
 }
 
 BrandAccountsModel::Actions BrandAccountsModel::actionsFor(int row) const

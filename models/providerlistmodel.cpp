@@ -1,5 +1,7 @@
 #include "models/providerlistmodel.h"
 
+#include "models/connectionreasons.h"
+
 #include <QLoggingCategory>
 
 namespace EasyCrm::Models {
@@ -28,6 +30,15 @@ QString shownName(const QString &handle, const QString &displayName)
     if (!who.isEmpty() && !who.startsWith(u'@'))
         who.prepend(u'@');
     return who.isEmpty() ? displayName : who;
+}
+
+// Only a degraded connection has a reason worth a line: after a disconnect the stored reason
+// ("Disconnected") would only repeat the state.
+QString reasonText(const ProviderStatus &status)
+{
+    if (status.state != ConnectionState::RequiresReauth)
+        return {};
+    return ConnectionReasons::degradedText(status.statusReason, status.providerName);
 }
 
 } // namespace
@@ -74,7 +85,10 @@ QVariant ProviderListModel::roleData(const ProviderStatus &status, int row, int 
     case Qt::ToolTipRole:
         if (!status.configured)
             return unconfiguredToolTip();
-        return status.statusReason.isEmpty() ? QVariant() : QVariant(status.statusReason);
+        {
+            const QString reason = reasonText(status);
+            return reason.isEmpty() ? QVariant() : QVariant(reason);
+        }
     case ProviderKeyRole:
         return status.providerKey;
     case StateRole:
@@ -96,6 +110,8 @@ QVariant ProviderListModel::roleData(const ProviderStatus &status, int row, int 
         return status.configured || action == Action::Disconnect;
     case StatusReasonRole:
         return status.statusReason;
+    case ReasonTextRole:
+        return reasonText(status);
     case ExpiringRole:
         return isExpiring(status);
     default:
@@ -117,6 +133,7 @@ QHash<int, QByteArray> ProviderListModel::roleNames() const
     names.insert(ActionTextRole, "actionText");
     names.insert(ActionEnabledRole, "actionEnabled");
     names.insert(StatusReasonRole, "statusReason");
+    names.insert(ReasonTextRole, "reasonText");
     names.insert(ExpiringRole, "expiring");
     return names;
 }

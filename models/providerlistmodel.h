@@ -35,7 +35,8 @@ public:
         ActionRole, // ProviderListModel::Action
         ActionTextRole,
         ActionEnabledRole,
-        StatusReasonRole,
+        StatusReasonRole, // as stored: a code such as RefreshTokenRejected, or Disconnected
+        ReasonTextRole,   // why it needs re-authentication, in words; empty otherwise
         // Connected, but nothing renews it in time: it warns that it expires (bool).
         ExpiringRole,
     };

@@ -1,5 +1,6 @@
 #include "ui/connectiondetailsdialog.h"
 
+#include "models/connectionreasons.h"
 #include "ui/theme.h"
 
 #include <QDialogButtonBox>
@@ -146,14 +147,14 @@ QWidget *ConnectionDetailsDialog::buildTokens(const Models::ConnectionDetails &d
     form->setHorizontalSpacing(18);
     form->setLabelAlignment(Qt::AlignLeft);
     QString status = statusText(details.status);
-    if (details.status != Db::ConnectionStatus::Connected && !details.statusReason.isEmpty())
+    // After a disconnect the stored reason ("Disconnected") would only repeat the state.
+    if (details.status == Db::ConnectionStatus::RequiresReauth && !details.statusReason.isEmpty())
         //: %1 is the state ("Requires Re-auth"), %2 the reason code, e.g. RefreshTokenRejected.
         status = tr("%1 — %2").arg(status, details.statusReason);
     form->addRow(tr("State"), plainLabel(status, box, QStringLiteral("detailsState")));
     form->addRow(tr("Connected since"), plainLabel(timeText(details.connectedSince), box));
-    form->addRow(tr("Access token expires"),
-                 plainLabel(timeText(details.accessTokenExpiresAt), box,
-                            QStringLiteral("detailsAccessExpiry")));
+    form->addRow(tr("Access token expires"), plainLabel(timeText(details.accessTokenExpiresAt), box,
+                                                        QStringLiteral("detailsAccessExpiry")));
     QString refreshToken = tr("None: a new sign-in is needed when the access token expires");
     if (details.hasRefreshToken)
         refreshToken = details.refreshTokenExpiresAt.isValid()
@@ -163,18 +164,17 @@ QWidget *ConnectionDetailsDialog::buildTokens(const Models::ConnectionDetails &d
     QString lastRefresh = tr("Never refreshed");
     if (details.lastRefreshTime.isValid())
         //: %1 is a time, %2 the outcome code, e.g. Refreshed or NetworkError.
-        lastRefresh = tr("%1 — %2").arg(timeText(details.lastRefreshTime),
-                                        details.lastRefreshOutcome.isEmpty()
-                                            ? tr("no outcome recorded")
-                                            : details.lastRefreshOutcome);
+        lastRefresh =
+            tr("%1 — %2").arg(timeText(details.lastRefreshTime),
+                              details.lastRefreshOutcome.isEmpty() ? tr("no outcome recorded")
+                                                                   : details.lastRefreshOutcome);
     form->addRow(tr("Last refresh"),
                  plainLabel(lastRefresh, box, QStringLiteral("detailsLastRefresh")));
     if (details.refreshFailureCount > 0)
-        form->addRow(tr("Next attempt"),
-                     plainLabel(tr("%1 (after %n failed attempt(s))", nullptr,
-                                   details.refreshFailureCount)
-                                    .arg(timeText(details.nextRefreshTime)),
-                                box, QStringLiteral("detailsNextRefresh")));
+        form->addRow(tr("Next attempt"), plainLabel(tr("%1 (after %n failed attempt(s))", nullptr,
+                                                       details.refreshFailureCount)
+                                                        .arg(timeText(details.nextRefreshTime)),
+                                                    box, QStringLiteral("detailsNextRefresh")));
     return box;
 }
 
@@ -190,9 +190,9 @@ QTreeWidget *ConnectionDetailsDialog::buildScopes(const Models::ConnectionDetail
     const QString yes = tr("Yes");
     const QString no = tr("No");
     for (const QString &scope : std::as_const(scopes)) {
-        auto *item = new QTreeWidgetItem(tree, {scope, details.enabledScopes.contains(scope) ? yes
-                                                                                             : no,
-                                                details.grantedScopes.contains(scope) ? yes : no});
+        auto *item =
+            new QTreeWidgetItem(tree, {scope, details.enabledScopes.contains(scope) ? yes : no,
+                                       details.grantedScopes.contains(scope) ? yes : no});
         // A scope the admin enabled but the person did not grant is what support looks for.
         if (details.enabledScopes.contains(scope) != details.grantedScopes.contains(scope))
             for (int column = 1; column < 3; ++column)
@@ -211,9 +211,13 @@ QTreeWidget *ConnectionDetailsDialog::buildHistory(const Models::ConnectionDetai
         //: A state change: %1 the state before, %2 the state after.
         const QString change =
             tr("%1 → %2").arg(statusText(it->fromStatus), statusText(it->toStatus));
-        new QTreeWidgetItem(tree, {timeText(it->creationTime), change, it->reason,
-                                   it->providerError.isEmpty() ? QStringLiteral("—")
-                                                               : it->providerError});
+        // The reason in words; its stored code stays at hand for whoever searches the logs.
+        // The provider's error code is shown as the provider sent it.
+        auto *item = new QTreeWidgetItem(
+            tree,
+            {timeText(it->creationTime), change, Models::ConnectionReasons::historyText(it->reason),
+             it->providerError.isEmpty() ? QStringLiteral("—") : it->providerError});
+        item->setToolTip(2, it->reason);
     }
     fitRows(tree, 3);
     return tree;

@@ -3,14 +3,17 @@
 #include <QWidget>
 
 class QAbstractItemModel;
+class QFrame;
 class QListView;
 class QPushButton;
 class QLabel;
 
 namespace EasyCrm::Ui {
 
-// The in-app list of notifications ("Your LinkedIn connection needs re-authentication"),
-// with the action that opens Settings — Social Integration, where Reconnect is.
+// The Notifications page: the in-app list of notifications ("Your LinkedIn connection needs
+// re-authentication") under the page's title, an empty state that says nothing needs doing,
+// and the action that opens Social Integration, where Reconnect is. Activating a notification
+// opens the page where its connection is reconnected.
 class NotificationsPanel final : public QWidget
 {
     Q_OBJECT
@@ -28,11 +31,16 @@ signals:
     void activated(int row);
 
 private:
+    QWidget *buildHeader();
+    QWidget *buildList();
+    QWidget *buildEmptyState();
+    QWidget *buildFooter();
     void updateEmptyState();
 
     QAbstractItemModel *m_model;
     QListView *m_view;
-    QLabel *m_empty;
+    QFrame *m_emptyState = nullptr;
+    QLabel *m_empty = nullptr;
     QPushButton *m_openSettings;
     QPushButton *m_markAllRead;
 };

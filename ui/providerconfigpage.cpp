@@ -403,7 +403,9 @@ void ProviderConfigPage::addCredentialRows(QFormLayout *form, QWidget *card)
         connect(edit, &QLineEdit::returnPressed, this, &ProviderConfigPage::onSaveClicked);
         connect(edit, &QLineEdit::textEdited, this,
                 [this, edit] { setFieldError(m_inputs.key(edit), {}); });
+        connect(edit, &QLineEdit::textEdited, this, &ProviderConfigPage::onFormEdited);
     }
+    connect(m_enabled, &QCheckBox::clicked, this, &ProviderConfigPage::onFormEdited);
 }
 
 QWidget *ProviderConfigPage::buildScopeField(QWidget *card)
@@ -456,6 +458,8 @@ QWidget *ProviderConfigPage::buildRedirectField(QWidget *card)
         setFieldError(ProviderField::RedirectPort, {});
         updateRedirectHint();
     });
+    connect(m_portGroup, &QButtonGroup::buttonClicked, this, &ProviderConfigPage::onFormEdited);
+    connect(m_port, &QSpinBox::valueChanged, this, &ProviderConfigPage::onFormEdited);
 
     auto *fixedLine = new QHBoxLayout;
     fixedLine->setSpacing(10);
@@ -529,6 +533,7 @@ QLineEdit *ProviderConfigPage::addEndpointRow(QFormLayout *form, ProviderField f
     connect(edit, &QLineEdit::textEdited, this, [this, field] {
         setFieldError(field, {});
         updateEndpointSummary();
+        onFormEdited();
     });
     connect(edit, &QLineEdit::returnPressed, this, &ProviderConfigPage::onSaveClicked);
     return edit;
@@ -787,6 +792,7 @@ QWidget *ProviderConfigPage::makeScopeLine(const ProviderSettings &s, const Scop
     box->setChecked(scope.isDefault || s.enabledScopes.contains(scope.name));
     box->setEnabled(!scope.isDefault);
     connect(box, &QCheckBox::toggled, this, [this] { setFieldError(ProviderField::Scopes, {}); });
+    connect(box, &QCheckBox::clicked, this, &ProviderConfigPage::onFormEdited);
     m_scopeBoxes << box;
     auto *layout = new QHBoxLayout(line);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -990,6 +996,7 @@ void ProviderConfigPage::showTesting()
     if (!s)
         return;
     m_testingKey = s->providerKey;
+    m_editedWhileTesting = false;
     m_test->setEnabled(false);
     m_checkPanel->showRunning(s->providerName);
 }
@@ -1002,6 +1009,11 @@ void ProviderConfigPage::showTestResults(const QString &providerKey,
     // An answer about a provider no longer shown would be read as being about this one.
     if (providerKey != m_selectedKey)
         return;
+    // Likewise one about values since edited, as being about the values now in the form.
+    if (m_editedWhileTesting) {
+        m_checkPanel->reset();
+        return;
+    }
     m_checkPanel->showChecks(checks);
     // Once the layout has placed the rows (a posted event, hence queued): bring them into view.
     QMetaObject::invokeMethod(
@@ -1026,6 +1038,15 @@ void ProviderConfigPage::onTestClicked()
     if (!selected() || isTesting())
         return;
     emit testRequested(edit());
+}
+
+// Results vouch for the values that were tested: once the form differs they would be read as
+// vouching for values nobody tested, so they go, and an answer still on its way is dropped.
+void ProviderConfigPage::onFormEdited()
+{
+    m_editedWhileTesting = isTesting();
+    if (!m_checkPanel->isRunning())
+        m_checkPanel->reset();
 }
 
 void ProviderConfigPage::onUseHostDefaultClicked()

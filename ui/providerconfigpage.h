@@ -110,6 +110,7 @@ private:
     void onSaveClicked();
     void onTestClicked();
     void onUseHostDefaultClicked();
+    void onFormEdited();
 
     QList<ProviderSettings> m_providers;
     QString m_selectedKey;
@@ -149,6 +150,7 @@ private:
     QPushButton *m_save = nullptr;
     ConfigCheckPanel *m_checkPanel = nullptr;
     QString m_testingKey;
+    bool m_editedWhileTesting = false;
 };
 
 } // namespace EasyCrm::Ui

@@ -154,9 +154,7 @@ void ProviderRow::showData(const QModelIndex &index)
     m_renew->setAccessibleName(tr("Reconnect %1 before it expires").arg(name));
 
     // A degraded connection says why; a provider nobody may use says so without a hover.
-    QString note = index.data(ProviderListModel::StatusReasonRole).toString();
-    if (state == ConnectionState::Connected)
-        note.clear();
+    QString note = index.data(ProviderListModel::ReasonTextRole).toString();
     if (note.isEmpty())
         note = m_notAllowedReason;
     m_reason->setText(note);

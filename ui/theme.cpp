@@ -113,6 +113,19 @@ QFrame#brandEmptyState {
     background: #ffffff; border: 1px dashed #d0d5dd; border-radius: 8px;
 }
 QLabel#emptyTitle { color: #101828; }
+QWidget#notificationsPanel { background: #f7f8fa; }
+QFrame#notificationsEmptyState {
+    background: #ffffff; border: 1px dashed #d0d5dd; border-radius: 8px;
+}
+QListView#notificationList {
+    background: #ffffff; border: 1px solid #e4e7ec; border-radius: 8px; padding: 4px;
+    outline: 0;
+}
+QListView#notificationList::item {
+    color: #101828; padding: 10px 12px; border-bottom: 1px solid #f2f4f7;
+}
+QListView#notificationList::item:hover:!selected { background: #f9fafb; }
+QListView#notificationList::item:selected { background: #eff4ff; color: #101828; }
 QLabel#emptyText, QLabel#emptyHint { color: #475467; }
 QDialog#addBrandAccountDialog { background: #ffffff; }
 QLabel#dialogTitle, QLabel[role="fieldLabel"] { color: #101828; }

@@ -17,9 +17,9 @@
 #include "models/notificationmodel.h"
 #include "models/translations.h"
 #include "tests/lifecycle/faketokenendpoint.h"
-#include "ui/mainwindow.h"
 #include "tests/ui/screenshot.h"
 #include "ui/connectiondetailsdialog.h"
+#include "ui/mainwindow.h"
 #include "ui/notificationspanel.h"
 #include "ui/socialintegrationpage.h"
 #include "ui/theme.h"
@@ -256,7 +256,7 @@ void TestAppShell::aRevokedGrantIsListedAndAnnouncedOncePerTransition()
     m_shell->window().showPage(&m_shell->notificationsPanel());
     QPushButton *open = nullptr;
     for (QPushButton *candidate : m_shell->notificationsPanel().findChildren<QPushButton *>()) {
-        if (candidate->text() == u"Open Settings")
+        if (candidate->text() == u"Open Social Integration")
             open = candidate;
     }
     QVERIFY(open);
@@ -297,8 +297,8 @@ void TestAppShell::detailsShowTheLifecycleAndNoToken()
 {
     insertDueConnection();
     m_shell->session()->controller().reload();
-    QPushButton *details = m_shell->socialPage().findChild<QPushButton *>(
-        QStringLiteral("detailsButton_sandbox"));
+    QPushButton *details =
+        m_shell->socialPage().findChild<QPushButton *>(QStringLiteral("detailsButton_sandbox"));
     QVERIFY(details && details->isVisible());
     // A provider never connected has no details to show.
     QVERIFY(!m_shell->socialPage()
@@ -347,9 +347,12 @@ void TestAppShell::detailsShowTheLifecycleAndNoToken()
     const QTreeWidgetItem *degraded = history->topLevelItem(0);
     QCOMPARE(degraded->text(0), Ui::ConnectionDetailsDialog::timeText(m_clock.nowUtc()));
     QCOMPARE(degraded->text(1), QStringLiteral("Connected → Requires Re-auth"));
-    QCOMPARE(degraded->text(2), QStringLiteral("RefreshTokenRejected"));
+    // The reason in words, its code at hand; the provider's code as the provider sent it.
+    QCOMPARE(degraded->text(2), QStringLiteral("Refresh token revoked or expired"));
+    QCOMPARE(degraded->toolTip(2), QStringLiteral("RefreshTokenRejected"));
     QCOMPARE(degraded->text(3), QStringLiteral("invalid_grant"));
     QCOMPARE(history->topLevelItem(1)->text(1), QStringLiteral("Not Connected → Connected"));
+    QCOMPARE(history->topLevelItem(1)->text(2), QStringLiteral("Connected"));
 
     // 3. Never a token, in clear or protected.
     for (const QString &text : visibleTexts(*dialog)) {

@@ -3,12 +3,14 @@
 #include "core/db/notificationrepository.h"
 #include "core/service/workspace.h"
 #include "models/notificationmodel.h"
+#include "tests/ui/screenshot.h"
 #include "ui/notificationspanel.h"
 
 #include <QLabel>
 #include <QListView>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QStringListModel>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -32,8 +34,25 @@ class TestNotificationsPanel final : public QObject
     Q_OBJECT
 
 private slots:
+    void looksLikeTheOtherPages();
     void showsTheReauthNoticeAndOpensSettings();
 };
+
+// The same header as every other page: its title and a one-line description, in their look.
+void TestNotificationsPanel::looksLikeTheOtherPages()
+{
+    QStringListModel model;
+    Ui::NotificationsPanel panel(&model);
+    const auto *title = panel.findChild<QLabel *>(QStringLiteral("pageTitle"));
+    QVERIFY(title);
+    QCOMPARE(title->text(), QStringLiteral("Notifications"));
+    QVERIFY(title->font().pointSizeF() > panel.font().pointSizeF());
+    const auto *description = panel.findChild<QLabel *>(QStringLiteral("pageDescription"));
+    QVERIFY(description && !description->text().isEmpty());
+    QCOMPARE(panel.objectName(), QStringLiteral("notificationsPanel"));
+    QVERIFY(panel.styleSheet().contains(u"QWidget#notificationsPanel"));
+    QVERIFY(!button(panel, QStringLiteral("Open Settings")));
+}
 
 void TestNotificationsPanel::showsTheReauthNoticeAndOpensSettings()
 {
@@ -45,15 +64,21 @@ void TestNotificationsPanel::showsTheReauthNoticeAndOpensSettings()
     Models::NotificationsModel model(crm.database(), crm.user().tenantId, crm.user().userId);
     QVERIFY(model.reload().ok());
     Ui::NotificationsPanel panel(&model);
+    panel.resize(760, 520);
     panel.show();
     QVERIFY(QTest::qWaitForWindowExposed(&panel));
 
     // 1. Empty: says so, nothing to mark.
     QPushButton *markAll = button(panel, QStringLiteral("Mark all as read"));
-    QPushButton *openSettingsButton = button(panel, QStringLiteral("Open Settings"));
+    QPushButton *openSettingsButton = button(panel, QStringLiteral("Open Social Integration"));
     QVERIFY(markAll && openSettingsButton);
     QVERIFY(!panel.view()->isVisible());
+    auto *emptyState = panel.findChild<QWidget *>(QStringLiteral("notificationsEmptyState"));
+    QVERIFY(emptyState && emptyState->isVisible());
+    QCOMPARE(panel.findChild<QLabel *>(QStringLiteral("emptyTitle"))->text(),
+             QStringLiteral("No notifications"));
     QVERIFY(!markAll->isEnabled());
+    QVERIFY(!Testing::saveScreenshot(panel, QStringLiteral("notifications-empty")).isEmpty());
 
     // 2. A re-auth notification arrives and is listed with the product's text.
     Db::Notification notification;
@@ -65,10 +90,12 @@ void TestNotificationsPanel::showsTheReauthNoticeAndOpensSettings()
     QVERIFY(Db::NotificationRepository(crm.database()).insert(notification).ok());
     QVERIFY(model.reload().ok());
     QVERIFY(panel.view()->isVisible());
+    QVERIFY(!emptyState->isVisible());
     QVERIFY(markAll->isEnabled());
     QCOMPARE(panel.view()->model()->index(0, 0).data().toString(), notification.message);
+    QVERIFY(!Testing::saveScreenshot(panel, QStringLiteral("notifications-listed")).isEmpty());
 
-    // 3. Its action opens Settings.
+    // 3. Its action says where it leads: Social Integration, where Reconnect is.
     QSignalSpy openSettings(&panel, &Ui::NotificationsPanel::openSettingsRequested);
     QTest::mouseClick(openSettingsButton, Qt::LeftButton);
     QCOMPARE(openSettings.size(), 1);

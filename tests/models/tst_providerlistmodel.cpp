@@ -1,3 +1,4 @@
+#include "models/connectionreasons.h"
 #include "models/providerlistmodel.h"
 #include "models/translations.h"
 
@@ -73,6 +74,10 @@ private slots:
     void sameProvidersChangeRowsInPlace();
     void otherProvidersResetTheModel();
     void statusForFindsByKey();
+    void reasonTextOnlyWhenDegraded_data();
+    void reasonTextOnlyWhenDegraded();
+    void historyReasonsInWords_data();
+    void historyReasonsInWords();
 };
 
 void TestProviderListModel::initTestCase()
@@ -417,6 +422,68 @@ void TestProviderListModel::statusForFindsByKey()
     QCOMPARE(model.rowOf(QStringLiteral("x")), 2);
     QVERIFY(!model.statusFor(QStringLiteral("myspace")));
     QCOMPARE(model.rowOf(QStringLiteral("myspace")), -1);
+}
+
+void TestProviderListModel::reasonTextOnlyWhenDegraded_data()
+{
+    QTest::addColumn<ConnectionState>("state");
+    QTest::addColumn<QString>("code");
+    QTest::addColumn<QString>("expected");
+
+    // A disconnect stores "Disconnected": shown, it would only repeat "Not Connected".
+    QTest::newRow("disconnected") << ConnectionState::NotConnected << QStringLiteral("Disconnected")
+                                  << QString();
+    QTest::newRow("connected-after-recovery")
+        << ConnectionState::Connected << QStringLiteral("RefreshRecovered") << QString();
+    QTest::newRow("refresh-token-rejected")
+        << ConnectionState::RequiresReauth << QStringLiteral("RefreshTokenRejected")
+        << QStringLiteral("LinkedIn no longer accepts the stored refresh token: it was revoked "
+                          "or it expired.");
+    QTest::newRow("unknown-code-as-is")
+        << ConnectionState::RequiresReauth << QStringLiteral("SomethingNew")
+        << QStringLiteral("SomethingNew");
+}
+
+void TestProviderListModel::reasonTextOnlyWhenDegraded()
+{
+    QFETCH(ConnectionState, state);
+    QFETCH(QString, code);
+    QFETCH(QString, expected);
+    ProviderStatus s = status("linkedin", state);
+    s.providerName = QStringLiteral("LinkedIn");
+    s.statusReason = code;
+    ManualClock clock(kNow);
+    ProviderListModel model(&clock);
+    model.setStatuses({s});
+    QCOMPARE(model.index(0).data(ProviderListModel::ReasonTextRole).toString(), expected);
+    QCOMPARE(model.index(0).data(ProviderListModel::StatusReasonRole).toString(), code);
+}
+
+void TestProviderListModel::historyReasonsInWords_data()
+{
+    QTest::addColumn<QString>("code");
+    QTest::addColumn<QString>("expected");
+
+    QTest::newRow("created") << QStringLiteral("SocialConnectionCreated")
+                             << QStringLiteral("Connected");
+    QTest::newRow("reconnected") << QStringLiteral("SocialConnectionReconnected")
+                                 << QStringLiteral("Reconnected");
+    QTest::newRow("revoked") << QStringLiteral("SocialConnectionRevoked")
+                             << QStringLiteral("Disconnected");
+    QTest::newRow("refresh-rejected") << QStringLiteral("RefreshTokenRejected")
+                                      << QStringLiteral("Refresh token revoked or expired");
+    QTest::newRow("expired-without-refresh")
+        << QStringLiteral("AccessTokenExpired")
+        << QStringLiteral("Access token expired without a refresh token");
+    QTest::newRow("unknown-code-as-is")
+        << QStringLiteral("SomethingNew") << QStringLiteral("SomethingNew");
+}
+
+void TestProviderListModel::historyReasonsInWords()
+{
+    QFETCH(QString, code);
+    QFETCH(QString, expected);
+    QCOMPARE(Models::ConnectionReasons::historyText(code), expected);
 }
 
 QTEST_GUILESS_MAIN(TestProviderListModel)

@@ -94,6 +94,9 @@ private slots:
     void hostUserSeesTheHostDefault();
     void testResultsAppearInline();
     void resultsForAnotherProviderAreNotShown();
+    void editingTheFormClearsTheResults_data();
+    void editingTheFormClearsTheResults();
+    void anAnswerAboutEditedValuesIsDropped();
     void reloadKeepsTheSelection();
     void noProvidersExplainsWhy();
 
@@ -410,6 +413,59 @@ void TestProviderConfigPage::resultsForAnotherProviderAreNotShown()
                             {{QStringLiteral("Token endpoint"), CheckVerdict::Passed,
                               QStringLiteral("Reachable."), ProviderField::TokenEndpoint}});
     QVERIFY(!child<QWidget>(QStringLiteral("configCheckPanel"))->isVisible());
+    QVERIFY(child<QPushButton>(QStringLiteral("testConfigurationButton"))->isEnabled());
+}
+
+void TestProviderConfigPage::editingTheFormClearsTheResults_data()
+{
+    QTest::addColumn<QString>("what");
+    QTest::newRow("endpoint-override") << QStringLiteral("endpoint");
+    QTest::newRow("client-id") << QStringLiteral("clientId");
+    QTest::newRow("enabled") << QStringLiteral("enabled");
+    QTest::newRow("fixed-port") << QStringLiteral("port");
+}
+
+// Results shown under a changed form would vouch for values nobody tested.
+void TestProviderConfigPage::editingTheFormClearsTheResults()
+{
+    QFETCH(QString, what);
+    QTest::mouseClick(child<QPushButton>(QStringLiteral("testConfigurationButton")),
+                      Qt::LeftButton);
+    m_page->showTesting();
+    m_page->showTestResults(QStringLiteral("linkedin"),
+                            {{QStringLiteral("Token endpoint"), CheckVerdict::Passed,
+                              QStringLiteral("Reachable."), ProviderField::TokenEndpoint}});
+    auto *panel = child<QWidget>(QStringLiteral("configCheckPanel"));
+    QVERIFY(panel->isVisible());
+
+    if (what == u"endpoint") {
+        QTest::mouseClick(child<QToolButton>(QStringLiteral("endpointToggle")), Qt::LeftButton);
+        QVERIFY(panel->isVisible()); // opening the section changes nothing yet
+        QTest::keyClicks(endpointEdit(ProviderField::TokenEndpoint), QStringLiteral("h"));
+    } else if (what == u"clientId") {
+        QTest::keyClicks(child<QLineEdit>(QStringLiteral("clientIdEdit")), QStringLiteral("x"));
+    } else if (what == u"enabled") {
+        QTest::mouseClick(child<QCheckBox>(QStringLiteral("enabledCheck")), Qt::LeftButton);
+    } else {
+        QTest::mouseClick(child<QRadioButton>(QStringLiteral("fixedPortRadio")), Qt::LeftButton);
+    }
+    QVERIFY(!panel->isVisible());
+    QVERIFY(m_page->testResults().isEmpty());
+}
+
+void TestProviderConfigPage::anAnswerAboutEditedValuesIsDropped()
+{
+    QTest::mouseClick(child<QPushButton>(QStringLiteral("testConfigurationButton")),
+                      Qt::LeftButton);
+    m_page->showTesting();
+    QTest::keyClicks(child<QLineEdit>(QStringLiteral("clientIdEdit")), QStringLiteral("x"));
+    // Still testing: the progress stays until the answer comes.
+    QVERIFY(child<QProgressBar>(QStringLiteral("checkProgress"))->isVisible());
+    m_page->showTestResults(QStringLiteral("linkedin"),
+                            {{QStringLiteral("Token endpoint"), CheckVerdict::Passed,
+                              QStringLiteral("Reachable."), ProviderField::TokenEndpoint}});
+    QVERIFY(!child<QWidget>(QStringLiteral("configCheckPanel"))->isVisible());
+    QVERIFY(m_page->testResults().isEmpty());
     QVERIFY(child<QPushButton>(QStringLiteral("testConfigurationButton"))->isEnabled());
 }
 

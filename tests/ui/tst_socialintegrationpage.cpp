@@ -72,6 +72,7 @@ private slots:
     void modelResetKeepsTheWaitingPanel();
     void clickThatReplacesTheRowsIsSafe();
     void emptyModelExplainsWhy();
+    void disconnectedRowShowsOnlyItsState();
 
 private:
     template<typename T> T *child(const QString &name) const
@@ -489,4 +490,26 @@ void TestSocialIntegrationPage::emptyModelExplainsWhy()
 }
 
 QTEST_MAIN(TestSocialIntegrationPage)
+// The stored reason of a disconnect is "Disconnected": under "Not Connected" it says nothing new.
+void TestSocialIntegrationPage::disconnectedRowShowsOnlyItsState()
+{
+    QList<ProviderStatus> statuses = sampleStatuses();
+    statuses[0].state = ConnectionState::NotConnected;
+    statuses[0].externalHandle.clear();
+    statuses[0].statusReason = QStringLiteral("Disconnected");
+    m_model->setStatuses(statuses);
+    QCOMPARE(stateText("sandbox"), QStringLiteral("Not Connected"));
+    QVERIFY(!child<QLabel>(QStringLiteral("reasonLabel_sandbox"))->isVisible());
+    QVERIFY(!m_model->index(0).data(Qt::ToolTipRole).isValid());
+
+    // A degraded connection still says why, in words rather than its code.
+    statuses[0].state = ConnectionState::RequiresReauth;
+    statuses[0].statusReason = QStringLiteral("RefreshTokenRejected");
+    m_model->setStatuses(statuses);
+    const auto *reason = child<QLabel>(QStringLiteral("reasonLabel_sandbox"));
+    QVERIFY(reason->isVisible());
+    QCOMPARE(reason->text(), QStringLiteral("Sandbox no longer accepts the stored refresh token: "
+                                            "it was revoked or it expired."));
+}
+
 #include "tst_socialintegrationpage.moc"
